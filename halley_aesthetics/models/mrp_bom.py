@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class MrpBom(models.Model):
+    _inherit = "mrp.bom"
+
+    is_treatment_protocol = fields.Boolean(
+        string="Treatment protocol",
+        help="This kit is a treatment protocol: a session of it consumes its "
+        "components from the treatment room.",
+    )
+    modality = fields.Selection(
+        [("injectable", "Injectable"), ("laser", "Laser"), ("combined", "Combined")],
+        default="injectable",
+    )
+    procedure_minutes = fields.Integer(
+        string="Procedure (min)", default=20, help="Duration of the procedure itself."
+    )
+    numbing_minutes = fields.Integer(
+        string="Numbing (min)",
+        default=30,
+        help="Time the topical anaesthetic is left on before the procedure.",
+    )
+    recommended_sessions = fields.Integer(
+        string="Recommended sessions",
+        default=1,
+        help="Number of sessions in a recommended course of this treatment.",
+    )
+    session_interval_days = fields.Integer(
+        string="Interval (days)",
+        help="Recommended number of days between two sessions of a course.",
+    )
+    session_minutes = fields.Integer(
+        string="Session (min)",
+        compute="_compute_session_minutes",
+        help="Numbing plus procedure.",
+    )
+
+    _sql_constraints = [
+        (
+            "treatment_minutes_positive",
+            "CHECK(procedure_minutes >= 0 AND numbing_minutes >= 0 "
+            "AND recommended_sessions >= 0 AND session_interval_days >= 0)",
+            "Durations, session counts and intervals of a protocol cannot be negative.",
+        ),
+    ]
+
+    @api.depends("procedure_minutes", "numbing_minutes")
+    def _compute_session_minutes(self):
+        for bom in self:
+            bom.session_minutes = bom.procedure_minutes + bom.numbing_minutes
+
+    @api.constrains("is_treatment_protocol", "type", "bom_line_ids")
+    def _check_treatment_protocol(self):
+        for bom in self.filtered("is_treatment_protocol"):
+            if bom.type != "phantom":
+                raise ValidationError(
+                    self.env._(
+                        "The protocol %(protocol)s must be a kit: a session consumes "
+                        "its components, it does not manufacture anything.",
+                        protocol=bom.display_name,
+                    )
+                )
+            for line in bom.bom_line_ids:
+                if float_compare(
+                    line.product_qty, 0.0, precision_rounding=line.product_uom_id.rounding
+                ) <= 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The protocol %(protocol)s uses %(product)s with a quantity "
+                            "of %(qty)s: a component's quantity must be positive.",
+                            protocol=bom.display_name,
+                            product=line.product_id.display_name,
+                            qty=line.product_qty,
+                        )
+                    )
+
+
+class MrpBomLine(models.Model):
+    _inherit = "mrp.bom.line"
+
+    @api.constrains("product_qty")
+    def _check_treatment_protocol_qty(self):
+        self.bom_id._check_treatment_protocol()

@@ -1,0 +1,35 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_patient = fields.Boolean(
+        string="Patient",
+        help="This contact is a patient of the clinic.",
+    )
+    treatment_session_ids = fields.One2many(
+        "halley.treatment.session", "patient_id", string="Treatment sessions"
+    )
+    treatment_session_count = fields.Integer(
+        compute="_compute_treatment_session_count", string="Sessions"
+    )
+
+    @api.depends("treatment_session_ids")
+    def _compute_treatment_session_count(self):
+        counts = dict(
+            self.env["halley.treatment.session"]._read_group(
+                [("patient_id", "in", self.ids)], ["patient_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.treatment_session_count = counts.get(partner, 0)
+
+    def action_view_treatment_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "halley_aesthetics.halley_treatment_session_action"
+        )
+        action["domain"] = [("patient_id", "=", self.id)]
+        action["context"] = {"default_patient_id": self.id}
+        return action

@@ -1,0 +1,3 @@
+from . import test_treatment_session
+from . import test_security
+from . import test_performance

@@ -1,0 +1,221 @@
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+# Tests run at a fixed moment: expiry and scheduling never depend on the real clock.
+NOW = datetime(2026, 11, 24, 9, 0, 0)
+
+
+class HalleyCommon(TransactionCase):
+    """A small clinic built from scratch: its own products, lots, rooms, stock,
+    protocols and staff (no dependence on demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.uom_unit = cls.env.ref("uom.product_uom_unit")
+        cls.uom_gram = cls.env.ref("uom.product_uom_gram")
+        cls.uom_tube = cls.env.ref("halley_aesthetics.uom_tube_30g")
+        cls.uom_box = cls.env.ref("halley_aesthetics.uom_box_100")
+        cls.fefo = cls.env.ref("product_expiry.removal_fefo")
+        cls.category = cls.env.ref("halley_aesthetics.product_category_consumable")
+
+        cls.manager = new_test_user(
+            cls.env, login="t_manager", groups="halley_aesthetics.group_manager",
+            name="Clinic Manager",
+        )
+        cls.practitioner = new_test_user(
+            cls.env, login="t_doctor", groups="halley_aesthetics.group_practitioner",
+            name="Dr. Test",
+        )
+        cls.billing = new_test_user(
+            cls.env, login="t_billing", groups="halley_aesthetics.group_billing",
+            name="Billing Test",
+        )
+
+        cls.room = cls._create_room("Test Room A")
+        cls.room_b = cls._create_room("Test Room B")
+
+        def consumable(name, uom, uom_po=None, tracking="none", price=1.0):
+            vals = {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "clinic_role": "consumable",
+                "categ_id": cls.category.id,
+                "uom_id": uom.id,
+                "uom_po_id": (uom_po or uom).id,
+                "tracking": tracking,
+                "standard_price": price,
+            }
+            if tracking != "none":
+                vals.update(use_expiration_date=True, expiration_time=730, alert_time=30)
+            return cls.env["product.product"].create(vals)
+
+        cls.rejuran = consumable("T Rejuran vial", cls.uom_unit, tracking="lot", price=180)
+        cls.ha = consumable("T HA syringe", cls.uom_unit, tracking="lot", price=95)
+        cls.numbing = consumable("T Numbing cream", cls.uom_gram, cls.uom_tube, "lot", 0.8)
+        cls.recovery = consumable("T Recovery cream", cls.uom_gram, cls.uom_tube, price=1.2)
+        cls.needle = consumable("T Needle 32G", cls.uom_unit, cls.uom_box, price=0.45)
+        cls.co2_tip = consumable("T CO2 tip", cls.uom_unit, price=35)
+        cls.fraxel_tip = consumable("T Fraxel tip", cls.uom_unit, price=60)
+        cls.gel = consumable("T Cooling gel", cls.uom_gram, cls.uom_tube, price=0.2)
+
+        cls.lot_rj_early = cls._lot(cls.rejuran, "TRJ-EARLY", months=3)
+        cls.lot_rj_late = cls._lot(cls.rejuran, "TRJ-LATE", months=12)
+        cls.lot_ha = cls._lot(cls.ha, "THA-1", months=8)
+        cls.lot_numb = cls._lot(cls.numbing, "TNUMB-1", months=10)
+
+        cls._set_stock(
+            cls.room,
+            [
+                (cls.rejuran, 3, cls.lot_rj_early),
+                (cls.rejuran, 5, cls.lot_rj_late),
+                (cls.ha, 4, cls.lot_ha),
+                (cls.numbing, 60, cls.lot_numb),
+                (cls.recovery, 60, None),
+                (cls.needle, 100, None),
+                (cls.co2_tip, 3, None),
+                (cls.fraxel_tip, 3, None),
+                (cls.gel, 60, None),
+            ],
+        )
+
+        cls.protocol_rejuran = cls._protocol(
+            "T Rejuran Skin Healer", "injectable",
+            [(cls.rejuran, 1), (cls.numbing, 5), (cls.needle, 4), (cls.recovery, 3)],
+        )
+        cls.protocol_ha = cls._protocol(
+            "T HA Skin Booster", "injectable",
+            [(cls.ha, 1), (cls.numbing, 5), (cls.needle, 4), (cls.recovery, 3)],
+        )
+        cls.protocol_trio = cls._protocol(
+            "T Baby Skin Trio", "injectable",
+            [(cls.ha, 1), (cls.rejuran, 1), (cls.numbing, 5), (cls.needle, 6), (cls.recovery, 3)],
+        )
+        cls.protocol_co2 = cls._protocol(
+            "T Rejuran + Fractional CO2", "combined",
+            [(cls.rejuran, 1), (cls.numbing, 8), (cls.co2_tip, 1), (cls.gel, 10),
+             (cls.needle, 4), (cls.recovery, 5)],
+        )
+        cls.protocol_fraxel = cls._protocol(
+            "T Rejuran + Fraxel 1550", "combined",
+            [(cls.rejuran, 1), (cls.numbing, 8), (cls.fraxel_tip, 1), (cls.gel, 10),
+             (cls.needle, 4), (cls.recovery, 5)],
+        )
+        cls.patient = cls.env["res.partner"].create({"name": "T Patient Grace", "is_patient": True})
+        cls.patient_2 = cls.env["res.partner"].create({"name": "T Patient Aisha", "is_patient": True})
+
+    # ------------------------------------------------------------------ builders
+
+    @classmethod
+    def _create_room(cls, name, company=None, parent=None):
+        return cls.env["stock.location"].create(
+            {
+                "name": name,
+                "usage": "internal",
+                "location_id": (parent or cls.stock_location).id,
+                "is_treatment_room": True,
+                "removal_strategy_id": cls.fefo.id,
+                "company_id": (company or cls.company).id,
+            }
+        )
+
+    @classmethod
+    def _lot(cls, product, name, months, company=None):
+        return cls.env["stock.lot"].create(
+            {
+                "name": name,
+                "product_id": product.id,
+                "company_id": (company or cls.company).id,
+                "expiration_date": NOW + relativedelta(months=months),
+            }
+        )
+
+    @classmethod
+    def _set_stock(cls, location, rows):
+        """Count stock into a location the way a manager does: an inventory
+        adjustment, applied as real stock moves."""
+        Quant = cls.env["stock.quant"].with_context(inventory_mode=True)
+        quants = Quant.create(
+            [
+                {
+                    "product_id": product.id,
+                    "location_id": location.id,
+                    "lot_id": lot.id if lot else False,
+                    "inventory_quantity": qty,
+                }
+                for product, qty, lot in rows
+            ]
+        )
+        quants.action_apply_inventory()
+
+    @classmethod
+    def _protocol(cls, name, modality, lines, company=None):
+        company = company or cls.company
+        treatment = cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": False,
+                "clinic_role": "treatment",
+                "company_id": False,
+            }
+        )
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": treatment.product_tmpl_id.id,
+                "product_id": treatment.id,
+                "type": "phantom",
+                "is_treatment_protocol": True,
+                "modality": modality,
+                "numbing_minutes": 30,
+                "procedure_minutes": 20,
+                "recommended_sessions": 3,
+                "session_interval_days": 28,
+                "company_id": company.id,
+                "bom_line_ids": [
+                    Command.create(
+                        {"product_id": p.id, "product_qty": q, "product_uom_id": p.uom_id.id}
+                    )
+                    for p, q in lines
+                ],
+            }
+        )
+
+    def _session(self, protocol=None, room=None, patient=None, start=None, user=None, **vals):
+        env = self.env(user=user) if user else self.env
+        return env["halley.treatment.session"].create(
+            {
+                "patient_id": (patient or self.patient).id,
+                "protocol_id": (protocol or self.protocol_rejuran).id,
+                "room_id": (room or self.room).id,
+                "practitioner_id": self.practitioner.id,
+                "scheduled_start": start or NOW + relativedelta(hours=1),
+                **vals,
+            }
+        )
+
+    # ------------------------------------------------------------------ readers
+
+    def on_hand(self, product, location=None, lot=None):
+        """Quantity on hand of a product (optionally of one lot) in a location."""
+        domain = [
+            ("product_id", "=", product.id),
+            ("location_id", "=", (location or self.room).id),
+        ]
+        if lot is not None:
+            domain.append(("lot_id", "=", lot.id if lot else False))
+        return sum(self.env["stock.quant"].search(domain).mapped("quantity"))
+
+    def move_of(self, session, product):
+        return session.move_ids.filtered(lambda m: m.product_id == product)

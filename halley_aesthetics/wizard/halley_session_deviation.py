@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class HalleySessionDeviation(models.TransientModel):
+    """Asks the practitioner why a session used other quantities than planned."""
+
+    _name = "halley.session.deviation"
+    _description = "Reason for a difference from the protocol"
+
+    session_id = fields.Many2one("halley.treatment.session", required=True, readonly=True)
+    deviation_summary = fields.Text(related="session_id.deviation_summary")
+    reason = fields.Text(required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        session = self.env["halley.treatment.session"].browse(res.get("session_id"))
+        if session.deviation_reason and "reason" in fields_list:
+            res["reason"] = session.deviation_reason
+        return res
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason for the difference from the protocol."))
+        self.session_id.deviation_reason = self.reason.strip()
+        return self.session_id.action_done()
