@@ -24,6 +24,11 @@
         "demo/halley_catalogue_demo.xml",
         "demo/halley_clinic_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "halley_aesthetics/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

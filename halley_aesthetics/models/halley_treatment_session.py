@@ -346,7 +346,7 @@ class HalleyTreatmentSession(models.Model):
             raise UserError(self.env._("The consumption transfer could not be validated."))
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         for session in self:
-            session.message_post(body=session._used_lots_message())
+            session._message_log(body=session._used_lots_message())
 
     def action_cancel(self):
         """Cancel; a completed session returns its stock to the room."""
@@ -568,7 +568,7 @@ class HalleyTreatmentSession(models.Model):
         if return_picking.state != "done":
             raise UserError(self.env._("The return of the consumption could not be validated."))
         self.return_picking_id = return_picking
-        self.message_post(
+        self._message_log(
             body=self.env._(
                 "Session cancelled after completion: the stock it used was returned to "
                 "%(room)s with %(picking)s.",

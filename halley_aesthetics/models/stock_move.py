@@ -26,14 +26,19 @@ class StockMove(models.Model):
             vals["protocol_quantity"] = product_qty
         return vals
 
-    def _prepare_move_line_vals(self, quantity=None, reserved_quant=None):
-        """When the practitioner raises the quantity used of a lot-tracked
-        component, the extra comes from the lot already in use (the same tube,
-        the same box), not from an unnamed lot."""
-        vals = super()._prepare_move_line_vals(quantity=quantity, reserved_quant=reserved_quant)
-        if self.treatment_session_id and not reserved_quant and not vals.get("lot_id"):
-            last = self.move_line_ids.filtered("lot_id")[-1:]
-            if last and self.has_tracking == "lot":
-                vals["lot_id"] = last.lot_id.id
-                vals["location_id"] = last.location_id.id
-        return vals
+    def _set_quantity_done_prepare_vals(self, qty):
+        """When the practitioner raises the quantity used of a component, the
+        extra comes from the line already in use (the same lot, the same tube),
+        not from a new line without a lot."""
+        commands = super()._set_quantity_done_prepare_vals(qty)
+        if not self.treatment_session_id or self.product_id.tracking == "serial":
+            return commands
+        creates = [c for c in commands if c[0] == 0]
+        updates = [c for c in commands if c[0] == 1]
+        if len(creates) != 1 or not updates:
+            return commands
+        last = self.env["stock.move.line"].browse(updates[-1][1])
+        if last.product_uom_id != self.product_uom:
+            return commands
+        updates[-1][2]["quantity"] += creates[0][2]["quantity"]
+        return [c for c in commands if c[0] != 0]

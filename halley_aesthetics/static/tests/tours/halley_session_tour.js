@@ -1,0 +1,110 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+/**
+ * A clinic manager books a Rejuran session, confirms it, starts it, changes
+ * the cream used (a reason is asked), completes it and sees the lots used.
+ */
+registry.category("web_tour.tours").add("halley_session_tour", {
+    url: "/odoo/action-halley_aesthetics.halley_treatment_session_action",
+    steps: () => [
+        {
+            content: "Switch the sessions to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "New session",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=patient_id] input",
+            run: "edit Tour Patient",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Patient')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=protocol_id] input",
+            run: "edit Tour Rejuran",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Rejuran')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=room_id] input",
+            run: "edit Tour Room",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Room')",
+            run: "click",
+        },
+        {
+            content: "Confirm: the consumption is booked",
+            trigger: "button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "Start: lots are reserved first-expiry-first",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Confirmed')",
+        },
+        {
+            trigger: "button[name=action_start]",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('In progress')",
+        },
+        {
+            content: "The reserved lot of the vial is the one that expires first",
+            trigger: ".o_field_widget[name=move_ids] .o_data_row:contains('Tour Rejuran vial') .o_tag:contains('TOUR-EARLY')",
+        },
+        {
+            content: "The practitioner used 7 g of cream instead of 5",
+            trigger: ".o_field_widget[name=move_ids] .o_data_row:contains('Tour cream') td[name=quantity]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row:contains('Tour cream') td[name=quantity] input",
+            run: "edit 7",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            content: "Done asks why the quantities differ",
+            trigger: "button[name=action_done]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit Larger area treated",
+        },
+        {
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "The session is done and shows the lots used",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Done')",
+        },
+        {
+            trigger: ".o_field_widget[name=used_line_ids] .o_data_row:contains('TOUR-EARLY')",
+        },
+        {
+            trigger: ".o_field_widget[name=used_line_ids] .o_data_row:contains('Tour cream'):contains('7.00')",
+        },
+        {
+            content: "One line of cream: the extra came from the tube in use",
+            trigger: ".o_field_widget[name=used_line_ids]:not(:has(.o_data_row:contains('Tour cream'):contains('5.00')))",
+        },
+    ],
+});
