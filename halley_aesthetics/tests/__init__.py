@@ -2,3 +2,4 @@ from . import test_treatment_session
 from . import test_security
 from . import test_performance
 from . import test_ui
+from . import test_demo_clinic
