@@ -2,6 +2,7 @@ from . import res_company
 from . import res_partner
 from . import product_template
 from . import mrp_bom
+from . import mrp_bom_line
 from . import stock_location
 from . import stock_picking_type
 from . import stock_picking

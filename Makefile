@@ -1,0 +1,13 @@
+# Halley Aesthetics: the two set-up commands.
+#   make run    set up, create the demo clinic database if missing, serve http://localhost:8069
+#   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
+# Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
+.PHONY: run test setup lint
+run:
+	@bash scripts/run.sh
+test:
+	@bash scripts/test.sh
+setup:
+	@bash scripts/setup.sh >/dev/null
+lint: setup
+	@"$$(bash scripts/setup.sh | sed -n 's/^VENV=//p')/bin/ruff" check halley_aesthetics tests

@@ -1,0 +1,115 @@
+"""Shared fixtures for the tests that drive the installed addon from outside.
+
+They run under pytest-odoo (``--odoo-database``/``--odoo-config``) against the
+database ``make test`` has just installed the addon into.
+"""
+
+import os
+import pathlib
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+import xmlrpc.client
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ADDON = ROOT / "halley_aesthetics"
+BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.M)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def test_db():
+    import odoo
+
+    return os.environ.get("HALLEY_TEST_DB") or odoo.tools.config["db_name"]
+
+
+@pytest.fixture(scope="session")
+def odoo_server(test_db, tmp_path_factory):
+    """A real Odoo server process on a free local port, serving the test database."""
+    python = os.environ.get("HALLEY_PYTHON")
+    odoo_bin = os.environ.get("HALLEY_ODOO_BIN")
+    conf = os.environ.get("HALLEY_ODOO_CONF")
+    if not (python and odoo_bin and conf):
+        pytest.fail("run through `make test`: HALLEY_PYTHON/HALLEY_ODOO_BIN/HALLEY_ODOO_CONF unset")
+    port = _free_port()
+    log_file = tmp_path_factory.mktemp("server") / "odoo.log"
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen(
+            [python, odoo_bin, "-c", conf, "-d", test_db, "--db-filter", f"^{test_db}$",
+             "--http-port", str(port), "--http-interface", "127.0.0.1",
+             "--max-cron-threads", "0", "--log-level", "info"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/web/login", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"Odoo did not answer on {url}:\n{log_file.read_text()[-3000:]}")
+        server = {"url": url, "db": test_db, "log": log_file, "refusals": []}
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    # Odoo's HTTP layer logs every refused call (UserError, AccessError) as a
+    # WARNING, in production too. A refusal a test provoked on purpose (through
+    # RpcUser.refused) is expected exactly once; every other line fails the run.
+    expected = list(server["refusals"])
+    unexpected = []
+    for line in log_file.read_text().splitlines():
+        if not BAD_LOG_LINE.match(line):
+            continue
+        match = next((m for m in expected if " WARNING " in line and " odoo.http: " in line and m in line), None)
+        if match:
+            expected.remove(match)
+        else:
+            unexpected.append(line)
+    assert not unexpected, "the RPC server logged:\n" + "\n".join(unexpected)
+    assert not expected, f"refusals that the server never logged: {expected}"
+
+
+class RpcUser:
+    """An XML-RPC client logged in as one user, as an outside program would be."""
+
+    def __init__(self, server, login, password):
+        self.server = server
+        self.db = server["db"]
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
+        self.uid = common.authenticate(self.db, login, password, {})
+        assert self.uid, f"{login} could not log in"
+        self.models = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def refused(self, message, model, method, *args, **kwargs):
+        """Call that the server must refuse with ``message`` (the user's words)."""
+        with pytest.raises(xmlrpc.client.Fault) as info:
+            self(model, method, *args, **kwargs)
+        assert message in info.value.faultString, info.value.faultString
+        self.server["refusals"].append(message)
+        return info.value.faultString
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], fields=["res_id"])
+        return rows[0]["res_id"]

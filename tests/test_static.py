@@ -1,0 +1,62 @@
+"""Static checks of the addon's files: what a reviewer would check by eye."""
+
+import ast
+import csv
+import re
+
+import pytest
+from lxml import etree
+
+from .conftest import ADDON
+
+
+def manifest():
+    return ast.literal_eval((ADDON / "__manifest__.py").read_text())
+
+
+def test_manifest_is_well_formed():
+    data = manifest()
+    assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", data["version"])
+    assert data["license"] == "LGPL-3"
+    assert data["installable"] is True
+    for key in ("data", "demo"):
+        for path in data.get(key, []):
+            assert (ADDON / path).is_file(), f"{key} file {path} is missing"
+    # security first, then data, then views, menus last among views
+    files = data["data"]
+    kinds = [path.split("/")[0] for path in files]
+    assert kinds[0] == "security"
+    assert kinds.index("data") < kinds.index("views")
+    last_view = max(i for i, path in enumerate(files) if path.endswith(".xml") and "views" in path)
+    assert files[last_view].endswith("_menus.xml")
+
+
+@pytest.mark.parametrize("path", sorted(ADDON.rglob("*.xml")), ids=lambda p: str(p.relative_to(ADDON)))
+def test_xml_parses_and_uses_odoo18_syntax(path):
+    tree = etree.parse(str(path))
+    text = path.read_text()
+    assert "<tree" not in text, "Odoo 18 views use <list>"
+    assert " attrs=" not in text and " states=" not in text, "Odoo 18 uses invisible=/readonly= expressions"
+    for record in tree.iter("record"):
+        assert record.get("id"), f"a record without id in {path.name}"
+
+
+def test_every_model_has_access_rules():
+    rows = list(csv.DictReader((ADDON / "security" / "ir.model.access.csv").open()))
+    models_with_access = {row["model_id:id"] for row in rows}
+    declared = set()
+    for py in ADDON.rglob("*.py"):
+        for match in re.finditer(r'_name = "([a-z_.]+)"', py.read_text()):
+            declared.add("model_" + match.group(1).replace(".", "_"))
+    assert declared, "no model found"
+    assert declared <= models_with_access, f"models without access rules: {declared - models_with_access}"
+
+
+def test_one_model_per_file():
+    for py in (ADDON / "models").glob("*.py"):
+        if py.name == "__init__.py":
+            continue
+        classes = re.findall(r"^class ", py.read_text(), re.M)
+        names = re.findall(r'_(?:name|inherit) = "([a-z_.]+)"', py.read_text())
+        assert len(set(names)) <= len(classes)
+        assert py.stem == names[0].replace(".", "_"), f"{py.name} should be named after {names[0]}"
