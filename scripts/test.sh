@@ -63,11 +63,15 @@ if [ "$odoo_total" -eq 0 ]; then
 fi
 
 echo "[test] pytest: tests/ against $DB (log: $PYTEST_LOG)"
-TEST_CONF="$ROOT/.build/odoo-test.conf"
-{ cat "$CONF"; echo "test_enable = True"; } >"$TEST_CONF"
+# pytest-odoo re-parses Odoo's options with test_enable off, and then imports Odoo's
+# test framework, which logs an ERROR unless test mode is on. test_enable itself
+# cannot be on while pytest-odoo loads the registry (Odoo would run every
+# post_install test of every module), so test mode is signalled with test_file,
+# which nothing else reads outside Odoo's own server start.
 export HALLEY_ODOO_BIN="$ODOO_SRC/odoo-bin" HALLEY_ODOO_CONF="$CONF" HALLEY_PYTHON="$VENV/bin/python" HALLEY_TEST_DB="$DB"
 "$VENV/bin/python" -m pytest tests -p no:cacheprovider -q -rfE \
-    --odoo-database="$DB" --odoo-config="$TEST_CONF" --odoo-log-level=warn --odoo-extra=test-enable 2>&1 | tee "$PYTEST_LOG"
+    --odoo-database="$DB" --odoo-config="$CONF" --odoo-log-level=warn \
+    --odoo-extra="test-file=$ROOT/tests/conftest.py" 2>&1 | tee "$PYTEST_LOG"
 pytest_rc=${PIPESTATUS[0]}
 py_passed="$(grep -oE "[0-9]+ passed" "$PYTEST_LOG" | tail -1 | cut -d' ' -f1)"
 py_failed="$(grep -oE "[0-9]+ (failed|error)" "$PYTEST_LOG" | awk '{s+=$1} END {print s+0}')"

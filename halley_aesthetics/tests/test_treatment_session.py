@@ -109,7 +109,7 @@ class TestTreatmentSession(HalleyCommon):
         session.action_done()
         self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 2)
         self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 5)
-        self.assertEqual(session.used_line_ids.filtered(lambda l: l.product_id == self.rejuran).lot_id, self.lot_rj_early)
+        self.assertEqual(session.used_line_ids.filtered(lambda ml: ml.product_id == self.rejuran).lot_id, self.lot_rj_early)
 
     def test_practitioner_changes_lot_and_quantity_with_a_reason(self):
         session = self._session(user=self.practitioner)
