@@ -1,6 +1,8 @@
 from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import product_template
+from . import halley_package_template_line
 from . import mrp_bom
 from . import mrp_bom_line
 from . import stock_location
@@ -9,3 +11,9 @@ from . import stock_picking
 from . import stock_move
 from . import stock_move_line
 from . import halley_treatment_session
+from . import halley_patient_package
+from . import halley_patient_package_line
+from . import account_move
+from . import account_move_line
+# SQL view over the tables above: last.
+from . import halley_package_ledger

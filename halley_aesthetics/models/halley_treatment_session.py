@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, format_datetime
+from odoo.tools import float_compare, float_is_zero, format_date, format_datetime
 
 
 class HalleyTreatmentSession(models.Model):
@@ -141,6 +141,63 @@ class HalleyTreatmentSession(models.Model):
         help="Why the quantities used differ from the protocol.",
     )
     notes = fields.Html(string="Clinical notes")
+    # Packages: the course this session is paid from.
+    package_id = fields.Many2one(
+        "halley.patient.package",
+        string="Package",
+        compute="_compute_package_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('patient_id', '=', patient_id), ('state', '=', 'active'), "
+        "('line_ids.protocol_id', '=', protocol_id)]",
+        help="The patient's prepaid package this session is redeemed from when "
+        "completed. Proposed: her oldest valid package covering the protocol.",
+    )
+    package_redeemed = fields.Boolean(
+        string="Redeemed from package", copy=False, readonly=True
+    )
+    package_sequence = fields.Integer(string="Package session", copy=False, readonly=True)
+    package_progress = fields.Char(string="Package session no.", compute="_compute_package_progress")
+    package_move_id = fields.Many2one(
+        "account.move",
+        string="Revenue entry",
+        copy=False,
+        readonly=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    interval_override_reason = fields.Text(
+        string="Interval override",
+        copy=False,
+        tracking=True,
+        groups="halley_aesthetics.group_manager",
+        help="Why this session may come sooner than the package's minimum interval "
+        "(clinic managers only).",
+    )
+    # Pay-per-session invoicing.
+    invoice_line_ids = fields.One2many(
+        "account.move.line",
+        "treatment_session_id",
+        string="Invoice lines",
+        domain=[("move_id.move_type", "in", ("out_invoice", "out_refund"))],
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
+    invoice_status = fields.Selection(
+        [
+            ("no", "Nothing to invoice"),
+            ("package", "Paid by package"),
+            ("to_invoice", "To invoice"),
+            ("invoiced", "Invoiced"),
+        ],
+        compute="_compute_invoice_status",
+        store=True,
+        index=True,
+        string="Invoicing",
+    )
     date_done = fields.Datetime(string="Completed on", copy=False, readonly=True)
     color = fields.Integer(related="practitioner_id.color", string="Colour")
 
@@ -195,6 +252,87 @@ class HalleyTreatmentSession(models.Model):
             session.has_deviation = bool(lines)
             session.deviation_summary = "\n".join(lines)
 
+    @api.depends("patient_id", "protocol_id", "scheduled_start")
+    def _compute_package_id(self):
+        for session in self:
+            if session.package_redeemed or session.state in ("done", "cancel"):
+                continue
+            package = session.package_id
+            if (
+                package
+                and package.patient_id == session.patient_id
+                and package._line_for(session.protocol_id)
+            ):
+                continue
+            session.package_id = session._find_package()
+
+    def _find_package(self):
+        """The patient's oldest valid package with a session of this protocol left."""
+        self.ensure_one()
+        if not (self.patient_id and self.protocol_id):
+            return self.env["halley.patient.package"]
+        date = (self.scheduled_start or fields.Datetime.now()).date()
+        return self.env["halley.patient.package"].sudo().search(
+            [
+                ("company_id", "=", (self.company_id or self.env.company).id),
+                ("patient_id", "=", self.patient_id.id),
+                ("state", "=", "active"),
+                ("date_valid_until", ">=", date),
+                ("line_ids", "any", [
+                    ("protocol_id", "=", self.protocol_id.id),
+                    ("sessions_remaining", ">", 0),
+                ]),
+            ],
+            order="date_purchase, id",
+            limit=1,
+        ).with_env(self.env)
+
+    @api.depends("package_id", "package_sequence", "package_redeemed")
+    def _compute_package_progress(self):
+        for session in self:
+            package = session.package_id
+            if not package:
+                session.package_progress = False
+            elif session.package_redeemed:
+                session.package_progress = self.env._(
+                    "Session %(n)s of %(total)s", n=session.package_sequence, total=package.sessions_total
+                )
+            else:
+                session.package_progress = self.env._(
+                    "Session %(n)s of %(total)s (when done)",
+                    n=package.sessions_used + 1,
+                    total=package.sessions_total,
+                )
+
+    @api.depends(
+        "state", "package_redeemed",
+        "invoice_line_ids.quantity", "invoice_line_ids.parent_state", "invoice_line_ids.move_id.move_type",
+    )
+    def _compute_invoice_status(self):
+        for session in self:
+            if session.state != "done":
+                session.invoice_status = "no"
+            elif session.package_redeemed:
+                session.invoice_status = "package"
+            elif float_compare(
+                session._invoiced_quantity(include_draft=True), 1.0, precision_digits=2
+            ) >= 0:
+                session.invoice_status = "invoiced"
+            else:
+                session.invoice_status = "to_invoice"
+
+    def _invoiced_quantity(self, include_draft=False):
+        """Sessions invoiced minus sessions credited, on posted (and draft) invoices."""
+        self.ensure_one()
+        states = ("posted", "draft") if include_draft else ("posted",)
+        quantity = 0.0
+        for line in self.sudo().invoice_line_ids:
+            if line.parent_state not in states:
+                continue
+            sign = -1 if line.move_id.move_type == "out_refund" else 1
+            quantity += sign * line.quantity
+        return quantity
+
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
@@ -220,6 +358,13 @@ class HalleyTreatmentSession(models.Model):
             )
         if "scheduled_start" in vals and any(s.state in ("done", "cancel") for s in self):
             raise UserError(self.env._("A completed or cancelled session cannot be rescheduled."))
+        if "package_id" in vals and any(s.package_redeemed for s in self):
+            raise UserError(
+                self.env._(
+                    "This session was already redeemed from its package: cancel it to "
+                    "give the session back first."
+                )
+            )
         res = super().write(vals)
         if "scheduled_start" in vals:
             self._sync_picking_date()
@@ -332,6 +477,7 @@ class HalleyTreatmentSession(models.Model):
 
     def _action_done(self):
         self._check_consumption()
+        self.filtered("package_id")._check_package_redemption()
         pickings = self.picking_id.sudo()
         for move in self.move_ids:
             if move.state not in ("done", "cancel"):
@@ -347,11 +493,16 @@ class HalleyTreatmentSession(models.Model):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         for session in self:
             session._message_log(body=session._used_lots_message())
+        self.filtered("package_id")._redeem_packages()
 
     def action_cancel(self):
-        """Cancel; a completed session returns its stock to the room."""
+        """Cancel; a completed session returns its stock to the room, and its
+        package session to the package."""
         for session in self.filtered(lambda s: s.state != "cancel"):
             if session.state == "done":
+                session._check_cancellable_billing()
+                if session.package_redeemed:
+                    session._unredeem_package()
                 session._return_consumption()
             elif session.picking_id:
                 session.picking_id.sudo().action_cancel()
@@ -383,6 +534,250 @@ class HalleyTreatmentSession(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = pickings.id
         return action
+
+    def action_create_invoices(self):
+        """Invoice the selected sessions waiting to be invoiced: one draft invoice per
+        patient, one line per session. Sessions paid by a package, not done or
+        already invoiced are skipped; a session is never invoiced twice."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(self.env._("Only billing staff can invoice treatment sessions."))
+        if self:
+            # Two billing users invoicing the same sessions at once: the second
+            # waits here, then is replayed and sees them invoiced.
+            self.env.cr.execute(
+                "SELECT id FROM halley_treatment_session WHERE id IN %s ORDER BY id FOR UPDATE",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset(["invoice_status"])
+        sessions = self.filtered(lambda s: s.invoice_status == "to_invoice")
+        if not sessions:
+            raise UserError(
+                self.env._(
+                    "None of the selected sessions is waiting to be invoiced: they are not "
+                    "done yet, paid by a package, or already invoiced."
+                )
+            )
+        groups = defaultdict(lambda: self.browse())
+        for session in sessions.sorted(lambda s: (s.scheduled_start, s.id)):
+            groups[(session.company_id, session.patient_id)] |= session
+        Move = self.env["account.move"]
+        invoices = Move.browse()
+        for (company, patient), group in groups.items():
+            invoices |= Move.with_company(company).create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": patient.id,
+                    "invoice_origin": ", ".join(group.mapped("name")),
+                    "invoice_line_ids": [
+                        fields.Command.create(session._prepare_invoice_line_vals())
+                        for session in group
+                    ],
+                }
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(invoices) == 1:
+            action.update(views=[(False, "form")], res_id=invoices.id)
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    def _prepare_invoice_line_vals(self):
+        self.ensure_one()
+        return {
+            "product_id": self.treatment_product_id.id,
+            "quantity": 1.0,
+            "name": self.env._(
+                "%(session)s: %(treatment)s on %(date)s%(by)s",
+                session=self.name,
+                treatment=self.protocol_id.display_name,
+                date=format_date(self.env, fields.Datetime.context_timestamp(self, self.scheduled_start)),
+                by=self.env._(" by %(who)s", who=self.practitioner_id.name)
+                if self.practitioner_id
+                else "",
+            ),
+            "treatment_session_id": self.id,
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        invoices = self.invoice_line_ids.move_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {}
+        if len(invoices) == 1:
+            action.update(views=[(False, "form")], res_id=invoices.id)
+        return action
+
+    # ------------------------------------------------------------------ packages
+
+    def _check_package_redemption(self, locked=False):
+        """Refuse, in billing's and the practitioner's words, a redemption the
+        package does not allow."""
+        for session in self:
+            package = session.package_id.sudo()
+            name = package.name
+            if package.patient_id != session.patient_id:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s belongs to %(owner)s, not to %(patient)s.",
+                        package=name,
+                        owner=package.patient_id.display_name,
+                        patient=session.patient_id.display_name,
+                    )
+                )
+            line = package._line_for(session.protocol_id)
+            if not line:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s does not include %(protocol)s sessions.",
+                        package=name,
+                        protocol=session.protocol_id.display_name,
+                    )
+                )
+            if package.refund_line_id:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s was refunded by %(refund)s: its remaining "
+                        "sessions were cancelled.",
+                        package=name,
+                        refund=package.refund_line_id.move_id.name,
+                    )
+                )
+            date = fields.Datetime.context_timestamp(self, session.scheduled_start).date()
+            if date > package.date_valid_until:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s expired on %(date)s: it cannot pay for "
+                        "a session on %(session_date)s.",
+                        package=name,
+                        date=format_date(self.env, package.date_valid_until),
+                        session_date=format_date(self.env, date),
+                    )
+                )
+            if line.sessions_remaining <= 0:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s has no %(protocol)s session left: "
+                        "%(used)s of %(bought)s used%(refunded)s.",
+                        package=name,
+                        protocol=session.protocol_id.display_name,
+                        used=line.sessions_used,
+                        bought=line.sessions_bought,
+                        refunded=self.env._(", %(n)s refunded", n=line.sessions_refunded)
+                        if line.sessions_refunded
+                        else "",
+                    )
+                )
+            previous = package.session_ids.filtered(
+                lambda s: s.package_redeemed and s != session
+            ).sorted("scheduled_start")
+            if package.min_interval_days and previous:
+                last = previous[-1]
+                days = abs((session.scheduled_start - last.scheduled_start).days)
+                if days < package.min_interval_days and not (
+                    session.sudo().interval_override_reason or ""
+                ).strip():
+                    raise UserError(
+                        self.env._(
+                            "Only %(days)s days since the last session of the package "
+                            "%(package)s (%(last)s on %(date)s): it requires at least "
+                            "%(min)s days between sessions. A clinic manager may override "
+                            "this with a reason on the session.",
+                            days=days,
+                            package=name,
+                            last=last.name,
+                            date=format_date(self.env, last.scheduled_start),
+                            min=package.min_interval_days,
+                        )
+                    )
+
+    def _redeem_packages(self):
+        """Take one session from each session's package and earn its share of the
+        price. Runs under a row lock on the packages (see ``_lock``)."""
+        packages = self.package_id.sudo()
+        packages._lock()
+        self._check_package_redemption()
+        today = fields.Date.context_today(self)
+        for session in self:
+            package = session.package_id.sudo()
+            line = package._line_for(session.protocol_id)
+            share = package._next_share()
+            line.sessions_used += 1
+            session.write({"package_redeemed": True, "package_sequence": package.sessions_used})
+            if not float_is_zero(share, precision_rounding=package.currency_id.rounding):
+                move = package._post_revenue_entry(
+                    share,
+                    date=today,
+                    ref=self.env._(
+                        "%(session)s: session %(n)s of %(total)s of %(package)s",
+                        session=session.name,
+                        n=session.package_sequence,
+                        total=package.sessions_total,
+                        package=package.name,
+                    ),
+                    session=session,
+                )
+                session.sudo().package_move_id = move
+            package._update_state()
+            package.message_post(
+                body=self.env._(
+                    "Session %(n)s of %(total)s redeemed by %(session)s.",
+                    n=session.package_sequence,
+                    total=package.sessions_total,
+                    session=session._get_html_link(),
+                )
+            )
+
+    def _unredeem_package(self):
+        """Give the session back to its package and reverse the revenue it earned."""
+        self.ensure_one()
+        package = self.package_id.sudo()
+        package._lock()
+        if package.refund_line_id:
+            raise UserError(
+                self.env._(
+                    "The package %(package)s of %(session)s was refunded since: the "
+                    "session cannot be given back to it.",
+                    package=package.name,
+                    session=self.name,
+                )
+            )
+        line = package._line_for(self.protocol_id)
+        line.sessions_used -= 1
+        entry = self.sudo().package_move_id
+        if entry:
+            reversal = entry._reverse_moves(
+                [{"date": fields.Date.context_today(self), "ref": self.env._(
+                    "Reversal of %(entry)s: %(session)s cancelled", entry=entry.name, session=self.name
+                )}],
+                cancel=True,
+            )
+            if reversal.state == "draft":
+                reversal._post(soft=False)
+        self.write({"package_redeemed": False, "package_sequence": 0})
+        self.sudo().package_move_id = False
+        package._update_state()
+        package.message_post(
+            body=self.env._(
+                "%(session)s cancelled: its session is back in the package.",
+                session=self._get_html_link(),
+            )
+        )
+
+    def _check_cancellable_billing(self):
+        self.ensure_one()
+        lines = self.sudo().invoice_line_ids.filtered(lambda line: line.parent_state != "cancel")
+        if float_compare(self._invoiced_quantity(include_draft=True), 0.0, precision_digits=2) > 0:
+            raise UserError(
+                self.env._(
+                    "The session %(session)s is invoiced on %(invoices)s: issue a credit "
+                    "note (or remove the line from the draft invoice) before cancelling it.",
+                    session=self.name,
+                    invoices=", ".join(lines.move_id.mapped("name")),
+                )
+            )
 
     # ------------------------------------------------------------------ helpers
 

@@ -1,11 +1,84 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     clinic_role = fields.Selection(
-        [("consumable", "Clinic consumable"), ("treatment", "Treatment")],
+        [
+            ("consumable", "Clinic consumable"),
+            ("treatment", "Treatment"),
+            ("package", "Treatment package"),
+        ],
         help="Consumables are stocked and used by treatment protocols; treatments are "
-        "the kits a protocol explodes into consumables when a session is done.",
+        "the kits a protocol explodes into consumables when a session is done; "
+        "packages are prepaid courses of sessions sold to patients.",
     )
+    package_line_ids = fields.One2many(
+        "halley.package.template.line",
+        "product_tmpl_id",
+        string="Sessions included",
+        copy=True,
+    )
+    package_validity_months = fields.Integer(
+        string="Valid for (months)",
+        default=12,
+        help="Months from the invoice date during which the sessions can be used.",
+    )
+    package_min_interval_days = fields.Integer(
+        string="Minimum interval (days)",
+        help="Fewest days between two sessions of the same package. A clinic manager "
+        "may override it for one session, with a reason.",
+    )
+    package_session_count = fields.Integer(
+        string="Sessions", compute="_compute_package_session_count"
+    )
+
+    _sql_constraints = [
+        (
+            "package_terms_positive",
+            "CHECK(package_validity_months >= 0 AND package_min_interval_days >= 0)",
+            "A package's validity and minimum interval cannot be negative.",
+        ),
+    ]
+
+    @api.depends("package_line_ids.session_count")
+    def _compute_package_session_count(self):
+        for template in self:
+            template.package_session_count = sum(template.package_line_ids.mapped("session_count"))
+
+    @api.constrains("clinic_role", "type", "package_line_ids", "package_validity_months")
+    def _check_treatment_package(self):
+        for template in self.filtered(lambda t: t.clinic_role == "package"):
+            if template.type != "service":
+                raise ValidationError(
+                    self.env._(
+                        "The package %(package)s must be a service: it sells sessions, "
+                        "not goods.",
+                        package=template.display_name,
+                    )
+                )
+            if not template.package_line_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The package %(package)s includes no session: add the protocols "
+                        "and how many sessions of each it entitles the patient to.",
+                        package=template.display_name,
+                    )
+                )
+            if template.package_validity_months <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The package %(package)s needs a validity of at least one month.",
+                        package=template.display_name,
+                    )
+                )
+
+    def _get_product_accounts(self):
+        """A package's price is earned when its sessions are delivered: invoiced, it
+        goes to the company's deferred-revenue (liability) account."""
+        accounts = super()._get_product_accounts()
+        if self.clinic_role == "package":
+            accounts["income"] = self.env.company._halley_get_deferred_account()
+        return accounts

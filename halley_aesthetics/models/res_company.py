@@ -1,9 +1,34 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    halley_deferred_account_id = fields.Many2one(
+        "account.account",
+        string="Deferred treatment revenue account",
+        domain="[('account_type', '=', 'liability_current')]",
+        check_company=True,
+        help="Liability account where the price of treatment packages waits until "
+        "their sessions are delivered. Created on first use when empty.",
+    )
+    halley_package_income_account_id = fields.Many2one(
+        "account.account",
+        string="Package revenue account",
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        check_company=True,
+        help="Revenue account credited when a package session is delivered. Empty: "
+        "the income account of the session's treatment, as for a session paid on its own.",
+    )
+    halley_package_journal_id = fields.Many2one(
+        "account.journal",
+        string="Package revenue journal",
+        domain="[('type', '=', 'general')]",
+        check_company=True,
+        help="Journal of the entries that move package revenue from deferred to earned. "
+        "Empty: the company's first miscellaneous journal.",
+    )
 
     def _get_treatment_consumption_type(self):
         """Return the company's "Treatment consumption" operation type, creating it
@@ -96,3 +121,79 @@ class ResCompany(models.Model):
             ):
                 company._get_treatment_consumption_type()
         return True
+
+    # ------------------------------------------------------------------ packages accounting
+
+    def _halley_get_deferred_account(self, raise_if_missing=False):
+        """The company's deferred-revenue account for packages; created on first use
+        ("Deferred treatment revenue", current liability) once the company has a
+        chart of accounts."""
+        self.ensure_one()
+        account = self.sudo().halley_deferred_account_id
+        if account:
+            return account
+        Account = self.env["account.account"].sudo().with_company(self)
+        if self.chart_template:
+            liability = Account.search(
+                [*Account._check_company_domain(self), ("account_type", "=", "liability_current")],
+                order="code",
+                limit=1,
+            )
+            code = Account._search_new_account_code(liability.code or "2000")
+            account = Account.create(
+                {
+                    "name": self.env._("Deferred treatment revenue"),
+                    "code": code,
+                    "account_type": "liability_current",
+                    "company_ids": [fields.Command.link(self.id)],
+                }
+            )
+            self.sudo().halley_deferred_account_id = account
+            return account
+        if raise_if_missing:
+            raise UserError(
+                self.env._(
+                    "Set up the chart of accounts of %(company)s before selling treatment "
+                    "packages: their price goes to a deferred-revenue account.",
+                    company=self.name,
+                )
+            )
+        return Account.browse()
+
+    def _halley_get_package_income_account(self, product, raise_if_missing=False):
+        self.ensure_one()
+        account = self.sudo().halley_package_income_account_id
+        if not account and product:
+            account = product.product_tmpl_id.with_company(self).sudo()._get_product_accounts()["income"]
+            if account == self.sudo().halley_deferred_account_id:
+                account = self.env["account.account"]
+        if not account:
+            account = self.env["product.category"].sudo().with_company(self).search(
+                [], limit=1
+            ).property_account_income_categ_id
+        if not account and raise_if_missing:
+            raise UserError(
+                self.env._(
+                    "Choose the package revenue account of %(company)s in the clinic's "
+                    "settings.",
+                    company=self.name,
+                )
+            )
+        return account
+
+    def _halley_get_package_journal(self):
+        self.ensure_one()
+        journal = self.sudo().halley_package_journal_id
+        if not journal:
+            journal = self.env["account.journal"].sudo().search(
+                [*self.env["account.journal"]._check_company_domain(self), ("type", "=", "general")],
+                limit=1,
+            )
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "%(company)s has no miscellaneous journal for package revenue entries.",
+                    company=self.name,
+                )
+            )
+        return journal

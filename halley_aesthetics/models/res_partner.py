@@ -14,6 +14,23 @@ class ResPartner(models.Model):
     treatment_session_count = fields.Integer(
         compute="_compute_treatment_session_count", string="Sessions"
     )
+    patient_package_ids = fields.One2many(
+        "halley.patient.package", "patient_id", string="Treatment packages"
+    )
+    patient_package_sessions_left = fields.Integer(
+        compute="_compute_patient_package_sessions_left",
+        string="Package sessions left",
+        help="Sessions left on the patient's active packages.",
+    )
+
+    @api.depends("patient_package_ids.sessions_remaining", "patient_package_ids.state")
+    def _compute_patient_package_sessions_left(self):
+        for partner in self:
+            partner.patient_package_sessions_left = sum(
+                partner.patient_package_ids.filtered(lambda p: p.state == "active").mapped(
+                    "sessions_remaining"
+                )
+            )
 
     @api.depends("treatment_session_ids")
     def _compute_treatment_session_count(self):

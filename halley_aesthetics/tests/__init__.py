@@ -3,3 +3,5 @@ from . import test_security
 from . import test_performance
 from . import test_ui
 from . import test_demo_clinic
+from . import test_package
+from . import test_billing

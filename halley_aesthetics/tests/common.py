@@ -219,3 +219,111 @@ class HalleyCommon(TransactionCase):
 
     def move_of(self, session, product):
         return session.move_ids.filtered(lambda m: m.product_id == product)
+
+
+class HalleyPackageCommon(HalleyCommon):
+    """The clinic above, with package products and what billing needs: accounts
+    (the company's chart of accounts, loaded before post_install tests) and
+    treatment prices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        assert cls.company.chart_template, "post_install tests need the company's chart of accounts"
+        for protocol, price in (
+            (cls.protocol_rejuran, 350.0),
+            (cls.protocol_ha, 280.0),
+            (cls.protocol_trio, 560.0),
+            (cls.protocol_fraxel, 680.0),
+        ):
+            protocol.product_id.write({"lst_price": price, "taxes_id": [Command.clear()]})
+        cls.trio_course = cls._package_product(
+            "T Baby Skin Trio course", 1500.0, [(cls.protocol_trio, 3)], months=12, interval=21
+        )
+        cls.mixed_course = cls._package_product(
+            "T Rejuran + Fraxel course", 1900.0,
+            [(cls.protocol_rejuran, 2), (cls.protocol_fraxel, 2)], months=9, interval=0,
+        )
+        cls.deferred_account = cls.company._halley_get_deferred_account()
+        cls.revenue_account = cls.company._halley_get_package_income_account(
+            cls.protocol_trio.product_id
+        )
+
+    @classmethod
+    def _package_product(cls, name, price, lines, months=12, interval=0):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "clinic_role": "package",
+                "lst_price": price,
+                "taxes_id": [Command.clear()],
+                "package_validity_months": months,
+                "package_min_interval_days": interval,
+                "package_line_ids": [
+                    Command.create({"protocol_id": protocol.id, "session_count": count})
+                    for protocol, count in lines
+                ],
+            }
+        )
+
+    def _invoice(self, lines, patient=None, user=None, post=True, date=None):
+        """A customer invoice of ``lines`` [(product, qty)], as billing makes it."""
+        env = self.env(user=user or self.billing)
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (patient or self.patient).id,
+                "invoice_date": date or NOW.date(),
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "quantity": qty}) for product, qty in lines
+                ],
+            }
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _credit_note(self, invoice, quantity=None, user=None):
+        """A credit note made from the invoice with the Credit Note button;
+        ``quantity`` changes the package line's quantity before posting."""
+        env = self.env(user=user or self.billing)
+        wizard = (
+            env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "date": NOW.date(), "reason": "Patient moved abroad"})
+        )
+        action = wizard.refund_moves()
+        refund = env["account.move"].browse(action["res_id"])
+        if quantity is not None:
+            refund.invoice_line_ids.filtered(
+                lambda line: line.product_id.clinic_role == "package"
+            ).quantity = quantity
+        refund.action_post()
+        return refund
+
+    def _run(self, session, user=None):
+        """Confirm, start and complete a session as its practitioner."""
+        session = session.with_user(user or self.practitioner)
+        session.action_confirm()
+        session.action_start()
+        session.action_done()
+        return session.with_user(self.env.user)
+
+    def deferred_balance(self, package=None):
+        """Balance of the deferred-revenue account (credit positive), optionally of
+        one package: its share of the invoice line plus its own entries."""
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", self.deferred_account.id), ("parent_state", "=", "posted")]
+        )
+        if package is None:
+            return -sum(lines.mapped("balance"))
+        total = 0.0
+        for line in lines:
+            if line.halley_package_id == package:
+                total -= line.balance
+            elif package in line.patient_package_ids:
+                total -= line.balance / line.quantity
+            elif package.refund_line_id == line:
+                total -= package.amount_refunded
+        return total

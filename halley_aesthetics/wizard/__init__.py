@@ -1,2 +1,3 @@
 from . import halley_session_deviation
+from . import halley_package_liability
 from . import stock_return_picking

@@ -1,0 +1,186 @@
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero, float_round
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        # Refuse before anything is posted: nothing half-written.
+        self._halley_check_package_lines()
+        posted = super()._post(soft=soft)
+        posted._halley_create_packages()
+        posted._halley_refund_packages()
+        posted._halley_check_sessions_invoiced_once()
+        return posted
+
+    def button_draft(self):
+        for move in self:
+            if move.line_ids.filtered(lambda line: line.halley_package_origin_line_id) and (
+                self.env["halley.patient.package"].sudo().search_count(
+                    [("refund_line_id", "in", move.line_ids.ids)], limit=1
+                )
+            ):
+                raise UserError(
+                    self.env._(
+                        "The credit note %(move)s has cancelled package sessions: it cannot "
+                        "be reset to draft.",
+                        move=move.name,
+                    )
+                )
+        packages = self.invoice_line_ids.patient_package_ids.sudo()
+        packages._check_not_refunded_or_used()
+        res = super().button_draft()
+        # Re-posting the invoice sells the packages again.
+        packages.unlink()
+        return res
+
+    # ------------------------------------------------------------------ packages
+
+    def _halley_package_lines(self):
+        return self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+            and line.product_id.product_tmpl_id.clinic_role == "package"
+        )
+
+    @staticmethod
+    def _halley_units(line):
+        """Whole packages on a line; a package cannot be sold or credited in part."""
+        units = float_round(line.quantity, precision_digits=0)
+        if float_compare(line.quantity, units, precision_digits=6) or units <= 0:
+            raise UserError(
+                line.env._(
+                    "%(move)s: %(product)s is a package of sessions; invoice or credit it "
+                    "in whole units (quantity %(qty)s).",
+                    move=line.move_id.name,
+                    product=line.product_id.display_name,
+                    qty=line.quantity,
+                )
+            )
+        return int(units)
+
+    def _halley_check_package_account(self, line):
+        deferred = line.company_id._halley_get_deferred_account(raise_if_missing=True)
+        if line.account_id != deferred:
+            raise UserError(
+                self.env._(
+                    "%(move)s: the package %(product)s must be booked to the deferred "
+                    "revenue account %(account)s, not %(wrong)s: its sessions are not "
+                    "delivered yet.",
+                    move=line.move_id.name,
+                    product=line.product_id.display_name,
+                    account=deferred.display_name,
+                    wrong=line.account_id.display_name,
+                )
+            )
+
+    def _halley_check_package_lines(self):
+        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        for line in sales._halley_package_lines():
+            units = self._halley_units(line)
+            self._halley_check_package_account(line)
+            if line.move_id.move_type == "out_refund":
+                self._halley_packages_to_refund(line, units)
+
+    def _halley_create_packages(self):
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        lines = invoices._halley_package_lines().filtered(lambda line: not line.patient_package_ids)
+        if not lines:
+            return
+        Package = self.env["halley.patient.package"].sudo()
+        vals_list = []
+        for line in lines:
+            units = self._halley_units(line)
+            vals_list += [Package._prepare_from_invoice_line(line)] * units
+        patients = lines.move_id.partner_id.filtered(lambda p: not p.is_patient)
+        if patients:
+            patients.sudo().is_patient = True
+        packages = Package.create(vals_list)
+        for package in packages:
+            package.message_post(
+                body=self.env._(
+                    "Sold on %(invoice)s.", invoice=package.invoice_id._get_html_link()
+                )
+            )
+
+    def _halley_packages_to_refund(self, line, units):
+        """The packages a credit note line cancels: ``units`` of those sold by the
+        invoice line it reverses, those with the most sessions left first."""
+        origin = line.halley_package_origin_line_id
+        if not origin:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits the package %(product)s without the invoice that "
+                    "sold it: create the credit note from that invoice (Credit Note "
+                    "button) so the right patient packages are cancelled.",
+                    move=line.move_id.name or self.env._("This credit note"),
+                    product=line.product_id.display_name,
+                )
+            )
+        available = origin.sudo().patient_package_ids.filtered(
+            lambda p: not p.refund_line_id or p.refund_line_id == line
+        )
+        if units > len(available):
+            raise UserError(
+                self.env._(
+                    "%(move)s credits %(units)s package(s) %(product)s, but only "
+                    "%(available)s of those sold on %(invoice)s are not refunded yet.",
+                    move=line.move_id.name or self.env._("This credit note"),
+                    units=units,
+                    product=line.product_id.display_name,
+                    available=len(available),
+                    invoice=origin.move_id.name,
+                )
+            )
+        return available.sorted(lambda p: (-p.sessions_remaining, -p.id))[:units]
+
+    def _halley_refund_packages(self):
+        refunds = self.filtered(lambda m: m.move_type == "out_refund")
+        for line in refunds._halley_package_lines():
+            units = self._halley_units(line)
+            origin_packages = line.halley_package_origin_line_id.sudo().patient_package_ids
+            origin_packages._lock()
+            chosen = self._halley_packages_to_refund(line, units)
+            currency = line.company_currency_id
+            credit_each = currency.round(line.balance / units)
+            for index, package in enumerate(chosen):
+                credited = credit_each
+                if index == len(chosen) - 1:  # rounding rest on the last one
+                    credited = currency.round(line.balance - credit_each * (units - 1))
+                package._refund(line, credited)
+
+    # ------------------------------------------------------------------ sessions
+
+    def _halley_check_sessions_invoiced_once(self):
+        sessions = self.line_ids.treatment_session_id.filtered(lambda s: s.state == "done")
+        sessions = sessions.filtered(
+            lambda s: any(
+                line.move_id.move_type in ("out_invoice", "out_refund")
+                for line in s.invoice_line_ids
+            )
+        )
+        for session in sessions:
+            invoiced = session._invoiced_quantity()
+            if float_compare(invoiced, 1.0, precision_digits=2) > 0:
+                invoices = session.invoice_line_ids.filtered(
+                    lambda line: line.parent_state == "posted"
+                    and line.move_id.move_type == "out_invoice"
+                ).move_id
+                raise UserError(
+                    self.env._(
+                        "The session %(session)s is already invoiced (%(invoices)s): a "
+                        "session is never invoiced twice.",
+                        session=session.name,
+                        invoices=", ".join(invoices.mapped("name")),
+                    )
+                )
+            if session.package_redeemed and not float_is_zero(invoiced, precision_digits=2):
+                raise UserError(
+                    self.env._(
+                        "The session %(session)s was paid by the package %(package)s: it "
+                        "cannot be invoiced as well.",
+                        session=session.name,
+                        package=session.package_id.name,
+                    )
+                )

@@ -1,0 +1,365 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero, format_date
+
+
+class HalleyPatientPackage(models.Model):
+    """One prepaid course of treatment owned by one patient.
+
+    Created when the invoice that sells it is posted, one per unit sold. Its price
+    sits in the deferred-revenue account until its sessions are delivered: each
+    redeemed session moves its share to revenue with a journal entry linked to the
+    session. A credit note on the package line cancels what remains.
+    """
+
+    _name = "halley.patient.package"
+    _description = "Patient treatment package"
+    _inherit = ["mail.thread"]
+    _order = "date_purchase, id"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/")
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    patient_id = fields.Many2one(
+        "res.partner", string="Patient", required=True, index=True, readonly=True
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Package product", required=True, readonly=True
+    )
+    invoice_line_id = fields.Many2one(
+        "account.move.line", string="Invoice line", readonly=True, index=True, ondelete="restrict"
+    )
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id", string="Invoice", store=True, index=True
+    )
+    date_purchase = fields.Date(string="Bought on", required=True, readonly=True)
+    date_valid_until = fields.Date(string="Valid until", required=True, tracking=True)
+    min_interval_days = fields.Integer(
+        string="Minimum interval (days)", readonly=True,
+        help="Fewest days between two sessions of this package.",
+    )
+    line_ids = fields.One2many("halley.patient.package.line", "package_id", string="Sessions")
+    session_ids = fields.One2many(
+        "halley.treatment.session", "package_id", string="Treatment sessions"
+    )
+    sessions_total = fields.Integer(string="Bought", compute="_compute_sessions", store=True)
+    sessions_used = fields.Integer(string="Used", compute="_compute_sessions", store=True)
+    sessions_refunded = fields.Integer(
+        string="Refunded", compute="_compute_sessions", store=True
+    )
+    sessions_remaining = fields.Integer(
+        string="Remaining", compute="_compute_sessions", store=True
+    )
+    state = fields.Selection(
+        [
+            ("active", "Active"),
+            ("used", "Used up"),
+            ("expired", "Expired"),
+            ("refunded", "Refunded"),
+        ],
+        default="active",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    amount_total = fields.Monetary(
+        string="Price", readonly=True, help="Untaxed price of the package, company currency."
+    )
+    amount_recognized = fields.Monetary(
+        string="Earned",
+        compute="_compute_amounts",
+        store=True,
+        help="Moved from deferred revenue to revenue by the sessions delivered.",
+    )
+    amount_refunded = fields.Monetary(
+        string="Credited", readonly=True, help="Credited back to the patient by credit notes."
+    )
+    amount_released = fields.Monetary(
+        string="Released on refund",
+        readonly=True,
+        help="Deferred revenue settled when the package was refunded: what the credit "
+        "note credited plus the adjustment to revenue.",
+    )
+    amount_deferred = fields.Monetary(
+        string="Deferred",
+        compute="_compute_amounts",
+        store=True,
+        help="Still owed to the patient as sessions: the package's balance in the "
+        "deferred-revenue account.",
+    )
+    refund_line_id = fields.Many2one("account.move.line", string="Credit note line", readonly=True)
+    refund_id = fields.Many2one(related="refund_line_id.move_id", string="Credit note")
+    date_refunded = fields.Date(string="Refunded on", readonly=True)
+    move_line_ids = fields.One2many(
+        "account.move.line", "halley_package_id", string="Revenue entries", readonly=True
+    )
+    last_session_date = fields.Datetime(compute="_compute_last_session_date")
+
+    _sql_constraints = [
+        (
+            "sessions_not_overdrawn",
+            "CHECK(sessions_remaining >= 0)",
+            "A package cannot give more sessions than were bought.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("line_ids.sessions_bought", "line_ids.sessions_used", "line_ids.sessions_refunded")
+    def _compute_sessions(self):
+        for package in self:
+            lines = package.line_ids
+            package.sessions_total = sum(lines.mapped("sessions_bought"))
+            package.sessions_used = sum(lines.mapped("sessions_used"))
+            package.sessions_refunded = sum(lines.mapped("sessions_refunded"))
+            package.sessions_remaining = sum(lines.mapped("sessions_remaining"))
+
+    @api.depends(
+        "amount_total", "amount_released", "move_line_ids.balance",
+        "move_line_ids.parent_state", "move_line_ids.account_id",
+    )
+    def _compute_amounts(self):
+        for package in self:
+            deferred_account = package.company_id._halley_get_deferred_account()
+            recognized = sum(
+                line.balance
+                for line in package.move_line_ids
+                if line.parent_state == "posted"
+                and line.account_id == deferred_account
+                and line.treatment_session_id
+            )
+            package.amount_recognized = recognized
+            package.amount_deferred = (
+                package.amount_total - recognized - package.amount_released
+            )
+
+    @api.depends("session_ids.package_redeemed", "session_ids.scheduled_start")
+    def _compute_last_session_date(self):
+        for package in self:
+            redeemed = package.session_ids.filtered("package_redeemed")
+            package.last_session_date = max(redeemed.mapped("scheduled_start"), default=False)
+
+    @api.depends("name", "product_id", "sessions_remaining", "sessions_total")
+    def _compute_display_name(self):
+        for package in self:
+            package.display_name = self.env._(
+                "%(ref)s %(product)s (%(left)s of %(total)s left)",
+                ref=package.name,
+                product=package.product_id.name or "",
+                left=package.sessions_remaining,
+                total=package.sessions_total,
+            )
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id") or self.env.company.id)
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("halley.patient.package")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ business
+
+    @api.model
+    def _prepare_from_invoice_line(self, line):
+        """Values of one package for one unit sold on a posted invoice line."""
+        template = line.product_id.product_tmpl_id
+        date = line.move_id.invoice_date or line.move_id.date
+        quantity = line.quantity or 1.0
+        return {
+            "company_id": line.company_id.id,
+            "patient_id": line.move_id.partner_id.id,
+            "product_id": line.product_id.id,
+            "invoice_line_id": line.id,
+            "date_purchase": date,
+            "date_valid_until": date + relativedelta(months=template.package_validity_months),
+            "min_interval_days": template.package_min_interval_days,
+            "amount_total": line.company_currency_id.round(-line.balance / quantity),
+            "line_ids": [
+                fields.Command.create(
+                    {"protocol_id": tline.protocol_id.id, "sessions_bought": tline.session_count}
+                )
+                for tline in template.package_line_ids
+            ],
+        }
+
+    def _lock(self):
+        """Lock the packages' rows until the transaction ends.
+
+        Under REPEATABLE READ, a concurrent transaction that redeemed one of them
+        and committed makes this fail with a serialization error; the request is
+        then replayed and sees the new balance. Two sessions can therefore never
+        redeem the same last session.
+        """
+        if self:
+            self.env.cr.execute(
+                "SELECT id FROM halley_patient_package WHERE id IN %s ORDER BY id FOR UPDATE",
+                [tuple(self.ids)],
+            )
+            self.invalidate_recordset()
+            self.line_ids.invalidate_recordset()
+
+    def _line_for(self, protocol):
+        self.ensure_one()
+        return self.line_ids.filtered(lambda line: line.protocol_id == protocol)[:1]
+
+    def _is_valid_on(self, date):
+        self.ensure_one()
+        return self.state == "active" and date <= self.date_valid_until
+
+    def _update_state(self):
+        today = fields.Date.context_today(self)
+        for package in self:
+            if package.refund_line_id:
+                state = "refunded"
+            elif package.sessions_remaining <= 0:
+                state = "used"
+            elif package.date_valid_until < today:
+                state = "expired"
+            else:
+                state = "active"
+            if package.state != state:
+                package.state = state
+
+    @api.model
+    def _cron_expire(self):
+        """Daily: active packages past their validity become expired."""
+        packages = self.sudo().search(
+            [("state", "=", "active"), ("date_valid_until", "<", fields.Date.context_today(self))]
+        )
+        packages._update_state()
+        return True
+
+    def _next_share(self):
+        """Revenue earned by the next session: the remaining deferred amount shared
+        evenly over the remaining sessions; the last session takes the rest, so the
+        deferred balance ends at exactly zero."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        remaining = self.amount_total - self.amount_recognized - self.amount_released
+        if self.sessions_remaining <= 1:
+            return currency.round(remaining)
+        share = currency.round(self.amount_total / (self.sessions_total or 1))
+        return min(share, currency.round(remaining))
+
+    def _refund(self, refund_line, credited):
+        """Cancel the remaining sessions after a credit note; settle the deferred
+        balance to zero (what was not credited back becomes revenue; what was
+        credited beyond the remaining value reduces revenue)."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        remaining_value = self.amount_total - self.amount_recognized - self.amount_released
+        for line in self.line_ids:
+            line.sessions_refunded = line.sessions_bought - line.sessions_used
+        self.write(
+            {
+                "refund_line_id": refund_line.id,
+                "date_refunded": refund_line.move_id.invoice_date or refund_line.move_id.date,
+                "amount_refunded": credited,
+                "amount_released": self.amount_released + remaining_value,
+            }
+        )
+        adjustment = currency.round(remaining_value - credited)
+        if not float_is_zero(adjustment, precision_rounding=currency.rounding):
+            self._post_revenue_entry(
+                adjustment,
+                date=self.date_refunded,
+                ref=self.env._(
+                    "%(package)s refunded by %(refund)s: deferred revenue settled",
+                    package=self.name,
+                    refund=refund_line.move_id.name,
+                ),
+            )
+        self._update_state()
+        self.message_post(
+            body=self.env._(
+                "Refunded by %(refund)s: %(count)s remaining session(s) cancelled.",
+                refund=refund_line.move_id._get_html_link(),
+                count=sum(self.line_ids.mapped("sessions_refunded")),
+            )
+        )
+
+    def _post_revenue_entry(self, amount, date, ref, session=None):
+        """Move ``amount`` from deferred revenue to revenue (negative: back)."""
+        self.ensure_one()
+        company = self.company_id
+        deferred = company._halley_get_deferred_account(raise_if_missing=True)
+        income = company._halley_get_package_income_account(
+            session.treatment_product_id if session else self.product_id, raise_if_missing=True
+        )
+        journal = company._halley_get_package_journal()
+        common = {
+            "partner_id": self.patient_id.id,
+            "halley_package_id": self.id,
+            "treatment_session_id": session.id if session else False,
+            "name": ref,
+        }
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "company_id": company.id,
+                    "date": date,
+                    "ref": ref,
+                    "line_ids": [
+                        fields.Command.create({**common, "account_id": deferred.id, "balance": amount}),
+                        fields.Command.create({**common, "account_id": income.id, "balance": -amount}),
+                    ],
+                }
+            )
+        )
+        move._post(soft=False)
+        return move
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        moves = self.invoice_id | self.refund_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", moves.ids)]
+        action["context"] = {}
+        if len(moves) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = moves.id
+        return action
+
+    def action_view_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "halley_aesthetics.halley_treatment_session_action"
+        )
+        action["domain"] = [("package_id", "=", self.id)]
+        action["context"] = {
+            "default_package_id": self.id,
+            "default_patient_id": self.patient_id.id,
+        }
+        return action
+
+    def _expiry_message(self, date):
+        return self.env._(
+            "The package %(package)s expired on %(date)s.",
+            package=self.name,
+            date=format_date(self.env, self.date_valid_until),
+        )
+
+    def _check_not_refunded_or_used(self):
+        for package in self:
+            if package.sessions_used or package.refund_line_id:
+                raise UserError(
+                    self.env._(
+                        "The package %(package)s has sessions used or refunded: issue a "
+                        "credit note instead of changing its invoice.",
+                        package=package.name,
+                    )
+                )

@@ -1,0 +1,149 @@
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import NOW, HalleyPackageCommon
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestPayPerSession(HalleyPackageCommon):
+    def _done_sessions(self):
+        grace_1 = self._run(self._session())
+        grace_2 = self._run(self._session(protocol=self.protocol_ha, start=NOW + relativedelta(days=1)))
+        aisha = self._run(self._session(patient=self.patient_2, start=NOW + relativedelta(days=2)))
+        return grace_1, grace_2, aisha
+
+    def test_sessions_wait_in_to_invoice_and_are_invoiced_per_patient(self):
+        grace_1, grace_2, aisha = self._done_sessions()
+        sessions = grace_1 | grace_2 | aisha
+        draft = self._session(start=NOW + relativedelta(days=3))
+        self.assertEqual(set(sessions.mapped("invoice_status")), {"to_invoice"})
+        self.assertEqual(draft.invoice_status, "no")
+        to_invoice = self.env["halley.treatment.session"].search(
+            [("invoice_status", "=", "to_invoice"), ("patient_id", "in", (self.patient | self.patient_2).ids)]
+        )
+        self.assertEqual(to_invoice, sessions)
+
+        action = (sessions | draft).with_user(self.billing).action_create_invoices()
+        invoices = self.env["account.move"].search(action["domain"])
+        self.assertEqual(len(invoices), 2, "one invoice per patient")
+        grace_invoice = invoices.filtered(lambda m: m.partner_id == self.patient)
+        self.assertEqual(grace_invoice.invoice_line_ids.treatment_session_id, grace_1 | grace_2)
+        self.assertEqual(
+            sorted(grace_invoice.invoice_line_ids.mapped("price_unit")), [280.0, 350.0]
+        )
+        self.assertEqual(grace_invoice.amount_untaxed, 630.0)
+        self.assertIn(grace_1.name, grace_1.invoice_line_ids.name)
+        aisha_invoice = invoices - grace_invoice
+        self.assertEqual(aisha_invoice.invoice_line_ids.treatment_session_id, aisha)
+        self.assertEqual(set(sessions.mapped("invoice_status")), {"invoiced"})
+        self.assertEqual(draft.invoice_status, "no")
+
+        # No session is ever invoiced twice: not by the action...
+        with self.assertRaisesRegex(UserError, "None of the selected sessions is waiting to be invoiced"):
+            sessions.with_user(self.billing).action_create_invoices()
+        invoices.with_user(self.billing).action_post()
+        # ... nor by a hand-made invoice line pointing at the same session.
+        copy = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.patient.id,
+                "invoice_date": NOW.date(),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": grace_1.treatment_product_id.id, "treatment_session_id": grace_1.id}
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "is already invoiced .*never invoiced twice"):
+            copy.action_post()
+        # A duplicated invoice does not carry the session links.
+        duplicate = grace_invoice.copy()
+        self.assertFalse(duplicate.invoice_line_ids.treatment_session_id)
+
+    def test_credit_note_puts_the_session_back_to_invoice(self):
+        grace_1, _grace_2, _aisha = self._done_sessions()
+        action = grace_1.with_user(self.billing).action_create_invoices()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        invoice.action_post()
+        self.assertEqual(grace_1.invoice_status, "invoiced")
+        with self.assertRaisesRegex(UserError, "issue a credit note"):
+            grace_1.action_cancel()
+        refund = self._credit_note(invoice)
+        self.assertEqual(refund.invoice_line_ids.treatment_session_id, grace_1)
+        self.assertEqual(grace_1.invoice_status, "to_invoice")
+        grace_1.action_cancel()
+        self.assertEqual(grace_1.state, "cancel")
+        self.assertEqual(grace_1.invoice_status, "no")
+
+    def test_cancelled_invoice_frees_the_session(self):
+        grace_1, _grace_2, _aisha = self._done_sessions()
+        invoice = self.env["account.move"].browse(grace_1.with_user(self.billing).action_create_invoices()["res_id"])
+        invoice.button_cancel()
+        self.assertEqual(grace_1.invoice_status, "to_invoice")
+
+    def test_package_sessions_are_not_invoiced(self):
+        self._invoice([(self.trio_course, 1)])
+        session = self._run(self._session(protocol=self.protocol_trio))
+        self.assertEqual(session.invoice_status, "package")
+        with self.assertRaisesRegex(UserError, "None of the selected sessions"):
+            session.with_user(self.billing).action_create_invoices()
+
+    def test_who_may_invoice(self):
+        session = self._run(self._session())
+        with self.assertRaisesRegex(UserError, "Only billing staff can invoice"):
+            session.with_user(self.practitioner).action_create_invoices()
+        action = session.with_user(self.billing).action_create_invoices()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        # Billing invoices, but cannot change clinical fields.
+        with self.assertRaises(AccessError):
+            session.with_user(self.billing).write({"notes": "<p>billing note</p>"})
+        with self.assertRaises(AccessError):
+            session.with_user(self.billing).write({"deviation_reason": "changed"})
+        # A practitioner cannot post invoices.
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.practitioner).action_post()
+        self.assertEqual(invoice.state, "draft")
+        invoice.with_user(self.billing).action_post()
+        self.assertEqual(invoice.state, "posted")
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestPackageLiability(HalleyPackageCommon):
+    def _liability(self, date, patient=None):
+        domain = [("date", "<=", date)]
+        if patient:
+            domain.append(("patient_id", "=", patient.id))
+        rows = self.env["halley.package.ledger"].with_user(self.billing).search(domain)
+        return sum(rows.mapped("sessions")), round(sum(rows.mapped("amount")), 2)
+
+    def test_liability_per_patient_and_date(self):
+        day = NOW.date()
+        invoice = self._invoice([(self.trio_course, 1)])
+        self._invoice([(self.mixed_course, 1)], patient=self.patient_2, date=day + relativedelta(days=1))
+        self.assertEqual(self._liability(day - relativedelta(days=1)), (0, 0.0))
+        self.assertEqual(self._liability(day), (3, 1500.0))
+        self.assertEqual(self._liability(day + relativedelta(days=1)), (7, 3400.0))
+        self.assertEqual(self._liability(day + relativedelta(days=1), self.patient_2), (4, 1900.0))
+        self._run(self._session(protocol=self.protocol_trio))
+        self.assertEqual(self._liability(day, self.patient), (2, 1000.0))
+        # The report's value is the deferred-revenue account's balance.
+        self.assertAlmostEqual(self._liability(day + relativedelta(days=1))[1], self.deferred_balance())
+        self._credit_note(invoice)
+        self.assertEqual(self._liability(day, self.patient), (0, 0.0))
+        self.assertAlmostEqual(self._liability(day + relativedelta(days=1))[1], self.deferred_balance())
+        # The wizard opens the same figures at the date asked.
+        wizard = self.env["halley.package.liability"].with_user(self.billing).create({"date": day})
+        action = wizard.action_open()
+        self.assertEqual(action["res_model"], "halley.package.ledger")
+        self.assertIn(("date", "<=", day), action["domain"])
+
+    def test_practitioner_does_not_see_the_liability(self):
+        with self.assertRaises(AccessError):
+            self.env["halley.package.ledger"].with_user(self.practitioner).search([])
