@@ -22,6 +22,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/halley_session_deviation_views.xml",
+        "wizard/halley_package_liability_views.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [

@@ -46,7 +46,7 @@ def test_every_model_has_access_rules():
     models_with_access = {row["model_id:id"] for row in rows}
     declared = set()
     for py in ADDON.rglob("*.py"):
-        for match in re.finditer(r'_name = "([a-z_.]+)"', py.read_text()):
+        for match in re.finditer(r'^\s*_name = "([a-z_.]+)"', py.read_text(), re.M):
             declared.add("model_" + match.group(1).replace(".", "_"))
     assert declared, "no model found"
     assert declared <= models_with_access, f"models without access rules: {declared - models_with_access}"
@@ -57,6 +57,6 @@ def test_one_model_per_file():
         if py.name == "__init__.py":
             continue
         classes = re.findall(r"^class ", py.read_text(), re.M)
-        names = re.findall(r'_(?:name|inherit) = "([a-z_.]+)"', py.read_text())
+        names = re.findall(r'^\s*_(?:name|inherit) = "([a-z_.]+)"', py.read_text(), re.M)
         assert len(set(names)) <= len(classes)
         assert py.stem == names[0].replace(".", "_"), f"{py.name} should be named after {names[0]}"

@@ -201,9 +201,11 @@ class HalleyPatientPackage(models.Model):
         redeem the same last session.
         """
         if self:
+            # An expected, retried failure: not a "bad query" for the log.
             self.env.cr.execute(
                 "SELECT id FROM halley_patient_package WHERE id IN %s ORDER BY id FOR UPDATE",
                 [tuple(self.ids)],
+                log_exceptions=False,
             )
             self.invalidate_recordset()
             self.line_ids.invalidate_recordset()

@@ -476,8 +476,11 @@ class HalleyTreatmentSession(models.Model):
         return True
 
     def _action_done(self):
-        self._check_consumption()
+        # Lock the packages first: a concurrent redemption fails here, before any
+        # stock is touched, and is replayed against the new balance.
+        self.package_id.sudo()._lock()
         self.filtered("package_id")._check_package_redemption()
+        self._check_consumption()
         pickings = self.picking_id.sudo()
         for move in self.move_ids:
             if move.state not in ("done", "cancel"):
@@ -547,6 +550,7 @@ class HalleyTreatmentSession(models.Model):
             self.env.cr.execute(
                 "SELECT id FROM halley_treatment_session WHERE id IN %s ORDER BY id FOR UPDATE",
                 [tuple(self.ids)],
+                log_exceptions=False,
             )
             self.invalidate_recordset(["invoice_status"])
         sessions = self.filtered(lambda s: s.invoice_status == "to_invoice")

@@ -12,8 +12,10 @@ class TestPerformance(HalleyCommon):
     """Completing sessions must not cost more queries as volume grows."""
 
     # Measured on Odoo 18.0: completing one 5-component session takes about
-    # 100 queries; the bound leaves a little room for Odoo's own variations.
-    DONE_QUERY_BOUND = 110
+    # 100 queries with stock alone, about 130 since billing pulled in account and
+    # with it stock_account (auto-installed: a valuation layer per move). The
+    # bound leaves a little room for Odoo's own variations.
+    DONE_QUERY_BOUND = 140
 
     def _started(self, count):
         sessions = self.env["halley.treatment.session"]

@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPackageUi(HttpCase):
+    """A billing user sells the Baby Skin Trio in a real browser; three sessions
+    later the package shows used up, its deferred revenue earned."""
+
+    def test_billing_sells_a_trio_course_and_sees_it_used_up(self):
+        env = self.env
+        billing = env["res.users"].create(
+            {
+                "name": "Tour Billing",
+                "login": "tour_billing",
+                "password": "tour_billing",
+                "groups_id": [Command.set([env.ref("halley_aesthetics.group_billing").id])],
+            }
+        )
+        practitioner = env["res.users"].create(
+            {
+                "name": "Tour Doctor",
+                "login": "tour_doctor",
+                "groups_id": [Command.set([env.ref("halley_aesthetics.group_practitioner").id])],
+            }
+        )
+        stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
+        room = env["stock.location"].create(
+            {"name": "Tour Trio Room", "location_id": stock.id, "is_treatment_room": True}
+        )
+        syringe = env["product.product"].create({"name": "Tour HA syringe", "is_storable": True})
+        env["stock.quant"].with_context(inventory_mode=True).create(
+            {"product_id": syringe.id, "location_id": room.id, "inventory_quantity": 3}
+        ).action_apply_inventory()
+        treatment = env["product.product"].create({"name": "Tour Trio session", "type": "consu"})
+        protocol = env["mrp.bom"].create(
+            {
+                "product_tmpl_id": treatment.product_tmpl_id.id,
+                "type": "phantom",
+                "is_treatment_protocol": True,
+                "bom_line_ids": [Command.create({"product_id": syringe.id, "product_qty": 1})],
+            }
+        )
+        course = env["product.product"].create(
+            {
+                "name": "Tour Trio course",
+                "type": "service",
+                "clinic_role": "package",
+                "lst_price": 1500.0,
+                "taxes_id": [Command.clear()],
+                "package_min_interval_days": 21,
+                "package_line_ids": [Command.create({"protocol_id": protocol.id, "session_count": 3})],
+            }
+        )
+        patient = env["res.partner"].create({"name": "Tour Trio Patient"})
+
+        self.start_tour("/odoo/action-account.action_move_out_invoice_type", "halley_package_sale_tour",
+                        login=billing.login)
+
+        package = env["halley.patient.package"].search([("patient_id", "=", patient.id)])
+        self.assertEqual(len(package), 1)
+        self.assertEqual(package.product_id, course)
+        self.assertEqual(package.invoice_id.state, "posted")
+        self.assertTrue(patient.is_patient, "the buyer became a patient")
+        self.assertEqual(
+            package.invoice_line_id.account_id, env.company._halley_get_deferred_account(),
+            "the price waits in deferred revenue",
+        )
+
+        start = fields.Datetime.now()
+        for week in (0, 3, 6):
+            session = env["halley.treatment.session"].with_user(practitioner).create(
+                {
+                    "patient_id": patient.id,
+                    "protocol_id": protocol.id,
+                    "room_id": room.id,
+                    "scheduled_start": start + timedelta(weeks=week),
+                }
+            )
+            self.assertEqual(session.package_id, package)
+            session.action_confirm()
+            session.action_start()
+            session.action_done()
+        self.assertEqual(package.state, "used")
+
+        self.start_tour(f"/odoo/action-halley_aesthetics.halley_patient_package_action/{package.id}",
+                        "halley_package_used_tour", login=billing.login)

@@ -1,0 +1,147 @@
+"""Two practitioners complete two sessions of the same patient at the same moment,
+on two database connections, while her package has one session left. Odoo runs
+every request in REPEATABLE READ and replays it on a serialization failure: the
+package's row lock must make the second one fail and, replayed, be refused in
+the user's words. No session is redeemed twice."""
+
+import threading
+import uuid
+
+import psycopg2.errors
+import pytest
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+
+
+@pytest.fixture
+def registry(test_db):
+    return Registry(test_db)
+
+
+def _env(cr):
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def _prepare(registry):
+    """Committed data: a patient with a one-session package, two sessions in
+    progress in two rooms (so they share no stock rows)."""
+    tag = uuid.uuid4().hex[:6]
+    with registry.cursor() as cr:
+        env = _env(cr)
+        ref = env.ref
+        protocol = ref("halley_aesthetics.bom_rejuran_demo")
+        patient = env["res.partner"].create({"name": f"Concurrent patient {tag}", "is_patient": True})
+        course = env["product.product"].create(
+            {
+                "name": f"One Rejuran session {tag}",
+                "type": "service",
+                "clinic_role": "package",
+                "lst_price": 300.0,
+                "taxes_id": [(5, 0, 0)],
+                "package_line_ids": [(0, 0, {"protocol_id": protocol.id, "session_count": 1})],
+            }
+        )
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": patient.id,
+                "invoice_line_ids": [(0, 0, {"product_id": course.id, "quantity": 1})],
+            }
+        )
+        invoice.action_post()
+        package = invoice.invoice_line_ids.patient_package_ids
+        sessions = env["halley.treatment.session"].create(
+            [
+                {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id}
+                for room in (ref("halley_aesthetics.room_1_demo"), ref("halley_aesthetics.room_laser_demo"))
+            ]
+        )
+        assert sessions.package_id == package, "both sessions propose the package"
+        sessions.action_confirm()
+        sessions.action_start()
+        return package.id, sessions.ids
+
+
+def _assert_failed_on_the_package_lock(exc, caplog):
+    # The lock query fails quietly (log_exceptions=False); a failure anywhere else
+    # would be logged by Odoo as a "bad query".
+    assert "halley_patient_package" in (exc.cursor.query or b"").decode(), exc.cursor.query
+    assert not [r for r in caplog.records if "bad query" in r.getMessage()]
+
+
+def test_two_sessions_never_redeem_the_last_session_twice(registry, caplog):
+    package_id, (session_a, session_b) = _prepare(registry)
+    cr_a, cr_b = registry.cursor(), registry.cursor()
+    try:
+        env_a, env_b = _env(cr_a), _env(cr_b)
+        # B's transaction starts (its snapshot: one session left) ...
+        assert env_b["halley.patient.package"].browse(package_id).sessions_remaining == 1
+        # ... while A completes its session and commits.
+        env_a["halley.treatment.session"].browse(session_a).action_done()
+        cr_a.commit()
+        # B completes too: its lock on the package fails, the transaction is void.
+        with pytest.raises(psycopg2.errors.SerializationFailure) as failure:
+            env_b["halley.treatment.session"].browse(session_b).action_done()
+        _assert_failed_on_the_package_lock(failure.value, caplog)
+        cr_b.rollback()
+    finally:
+        cr_a.close()
+        cr_b.close()
+
+    # Odoo replays B's request in a new transaction: refused in the user's words.
+    with registry.cursor() as cr:
+        session = _env(cr)["halley.treatment.session"].browse(session_b)
+        with pytest.raises(UserError, match="has no .* session left: 1 of 1 used"):
+            session.action_done()
+        cr.rollback()
+
+    with registry.cursor() as cr:
+        env = _env(cr)
+        package = env["halley.patient.package"].browse(package_id)
+        a, b = env["halley.treatment.session"].browse([session_a, session_b])
+        assert (package.sessions_used, package.sessions_remaining, package.state) == (1, 0, "used")
+        assert (a.state, a.package_redeemed, a.package_progress) == ("done", True, "Session 1 of 1")
+        assert (b.state, b.package_redeemed) == ("in_progress", False)
+        assert package.amount_deferred == 0.0
+        # Leave the room as found: B is cancelled, A's stock is returned.
+        (a | b).action_cancel()
+        cr.commit()
+
+
+def test_the_second_redemption_waits_for_the_first(registry, caplog):
+    """B asks for the package while A still holds it: B waits on the row lock and
+    fails as soon as A commits (it never reads a stale balance)."""
+    package_id, (session_a, session_b) = _prepare(registry)
+    cr_a, cr_b = registry.cursor(), registry.cursor()
+    outcome = {}
+    try:
+        env_a, env_b = _env(cr_a), _env(cr_b)
+        assert env_b["halley.patient.package"].browse(package_id).sessions_remaining == 1
+        env_a["halley.treatment.session"].browse(session_a).action_done()  # holds the lock
+
+        def complete_b():
+            try:
+                env_b["halley.treatment.session"].browse(session_b).action_done()
+                outcome["b"] = "done"
+            except Exception as exc:  # noqa: BLE001 - the test inspects it
+                outcome["b"] = exc
+
+        thread = threading.Thread(target=complete_b)
+        thread.start()
+        thread.join(timeout=2)
+        assert thread.is_alive(), "B must wait for A's lock on the package"
+        cr_a.commit()
+        thread.join(timeout=30)
+        assert isinstance(outcome.get("b"), psycopg2.errors.SerializationFailure), outcome
+        _assert_failed_on_the_package_lock(outcome["b"], caplog)
+        cr_b.rollback()
+    finally:
+        cr_a.close()
+        cr_b.close()
+    with registry.cursor() as cr:
+        env = _env(cr)
+        assert env["halley.patient.package"].browse(package_id).sessions_used == 1
+        env["halley.treatment.session"].browse([session_a, session_b]).action_cancel()
+        cr.commit()
