@@ -10,10 +10,19 @@ export PGHOST="${DB_HOST:-${PGHOST:-}}" PGPORT="${DB_PORT:-${PGPORT:-5432}}"
 [ -n "${DB_USER:-}" ] && export PGUSER="$DB_USER"
 [ -z "$PGHOST" ] && unset PGHOST
 
+# The addon's source fingerprint: when it changed since this database was last
+# installed or upgraded, upgrade the addon before serving.
+source_hash="$(cd "$ROOT" && find halley_aesthetics -type f -not -name '*.pyc' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
+stamp="$ROOT/.build/run-$DB_NAME.stamp"
 state="$(psql -d "$DB_NAME" -Atc "select state from ir_module_module where name = 'halley_aesthetics'" 2>/dev/null || true)"
 if [ "$state" != "installed" ]; then
     echo "[run] installing halley_aesthetics with its demo clinic into database $DB_NAME" >&2
     "${ODOO[@]}" -d "$DB_NAME" -i halley_aesthetics --stop-after-init --log-level=warn
+    echo "$source_hash" >"$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$source_hash" ]; then
+    echo "[run] the addon changed: upgrading halley_aesthetics in database $DB_NAME" >&2
+    "${ODOO[@]}" -d "$DB_NAME" -u halley_aesthetics --stop-after-init --log-level=warn
+    echo "$source_hash" >"$stamp"
 fi
 echo "[run] serving Odoo on http://localhost:$HTTP_PORT (database $DB_NAME, login admin / admin)" >&2
 exec "${ODOO[@]}" -d "$DB_NAME" --db-filter "^${DB_NAME}\$" --http-port "$HTTP_PORT"

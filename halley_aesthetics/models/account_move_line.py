@@ -16,6 +16,9 @@ class AccountMoveLine(models.Model):
     patient_package_ids = fields.One2many(
         "halley.patient.package", "invoice_line_id", string="Packages sold"
     )
+    halley_refunded_package_ids = fields.One2many(
+        "halley.patient.package", "refund_line_id", string="Packages refunded"
+    )
     halley_package_id = fields.Many2one(
         "halley.patient.package",
         string="Package",
