@@ -311,10 +311,15 @@ class HalleyPackageCommon(HalleyCommon):
         return session.with_user(self.env.user)
 
     def deferred_balance(self, package=None):
-        """Balance of the deferred-revenue account (credit positive), optionally of
-        one package: its share of the invoice line plus its own entries."""
+        """Balance of the deferred-revenue account (credit positive) for the test
+        patients, optionally of one package: its share of the invoice line plus its
+        own entries."""
         lines = self.env["account.move.line"].search(
-            [("account_id", "=", self.deferred_account.id), ("parent_state", "=", "posted")]
+            [
+                ("account_id", "=", self.deferred_account.id),
+                ("parent_state", "=", "posted"),
+                ("partner_id", "in", (self.patient | self.patient_2).ids),
+            ]
         )
         if package is None:
             return -sum(lines.mapped("balance"))

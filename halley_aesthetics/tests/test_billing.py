@@ -117,9 +117,8 @@ class TestPayPerSession(HalleyPackageCommon):
 @tagged("post_install", "-at_install")
 class TestPackageLiability(HalleyPackageCommon):
     def _liability(self, date, patient=None):
-        domain = [("date", "<=", date)]
-        if patient:
-            domain.append(("patient_id", "=", patient.id))
+        patients = patient or (self.patient | self.patient_2)
+        domain = [("date", "<=", date), ("patient_id", "in", patients.ids)]
         rows = self.env["halley.package.ledger"].with_user(self.billing).search(domain)
         return sum(rows.mapped("sessions")), round(sum(rows.mapped("amount")), 2)
 
