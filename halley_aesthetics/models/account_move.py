@@ -153,14 +153,8 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ sessions
 
     def _halley_check_sessions_invoiced_once(self):
-        sessions = self.line_ids.treatment_session_id.filtered(lambda s: s.state == "done")
-        sessions = sessions.filtered(
-            lambda s: any(
-                line.move_id.move_type in ("out_invoice", "out_refund")
-                for line in s.invoice_line_ids
-            )
-        )
-        for session in sessions:
+        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        for session in sales.invoice_line_ids.treatment_session_id.sudo():
             invoiced = session._invoiced_quantity()
             if float_compare(invoiced, 1.0, precision_digits=2) > 0:
                 invoices = session.invoice_line_ids.filtered(
