@@ -327,14 +327,9 @@ class HalleyPatientPackage(models.Model):
 
     def action_view_invoice(self):
         self.ensure_one()
-        moves = self.invoice_id | self.refund_id
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        action["domain"] = [("id", "in", moves.ids)]
-        action["context"] = {}
-        if len(moves) == 1:
-            action["views"] = [(False, "form")]
-            action["res_id"] = moves.id
-        return action
+        return self.env["ir.actions.act_window"]._halley_for_records(
+            "account.action_move_out_invoice_type", self.invoice_id | self.refund_id
+        )
 
     def action_view_sessions(self):
         self.ensure_one()

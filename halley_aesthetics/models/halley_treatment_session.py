@@ -529,14 +529,9 @@ class HalleyTreatmentSession(models.Model):
 
     def action_view_picking(self):
         self.ensure_one()
-        pickings = self.picking_id | self.return_picking_id
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        action["domain"] = [("id", "in", pickings.ids)]
-        action["context"] = {}
-        if len(pickings) == 1:
-            action["views"] = [(False, "form")]
-            action["res_id"] = pickings.id
-        return action
+        return self.env["ir.actions.act_window"]._halley_for_records(
+            "stock.action_picking_tree_all", self.picking_id | self.return_picking_id
+        )
 
     def action_create_invoices(self):
         """Invoice the selected sessions waiting to be invoiced: one draft invoice per
@@ -606,13 +601,9 @@ class HalleyTreatmentSession(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
-        invoices = self.invoice_line_ids.move_id
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        action["domain"] = [("id", "in", invoices.ids)]
-        action["context"] = {}
-        if len(invoices) == 1:
-            action.update(views=[(False, "form")], res_id=invoices.id)
-        return action
+        return self.env["ir.actions.act_window"]._halley_for_records(
+            "account.action_move_out_invoice_type", self.invoice_line_ids.move_id
+        )
 
     # ------------------------------------------------------------------ packages
 

@@ -74,8 +74,13 @@ class TestPayPerSession(HalleyPackageCommon):
         self.assertEqual(grace_1.invoice_status, "invoiced")
         with self.assertRaisesRegex(UserError, "issue a credit note"):
             grace_1.action_cancel()
+        action = grace_1.action_view_invoices()
+        self.assertEqual((action["res_id"], action["views"]), (invoice.id, [(False, "form")]))
         refund = self._credit_note(invoice)
         self.assertEqual(refund.invoice_line_ids.treatment_session_id, grace_1)
+        self.assertEqual(
+            self.env["account.move"].search(grace_1.action_view_invoices()["domain"]), invoice | refund
+        )
         self.assertEqual(grace_1.invoice_status, "to_invoice")
         grace_1.action_cancel()
         self.assertEqual(grace_1.state, "cancel")

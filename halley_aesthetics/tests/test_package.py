@@ -242,6 +242,7 @@ class TestPackageRefund(HalleyPackageCommon):
         self.assertEqual(package.refund_id, refund)
         self.assertEqual(refund.invoice_line_ids.halley_package_origin_line_id, invoice.invoice_line_ids)
         self.assertEqual(refund.invoice_line_ids.halley_refunded_package_ids, package)
+        self.assertEqual(self.env["account.move"].search(package.action_view_invoice()["domain"]), invoice | refund)
         self.assertEqual(
             (package.sessions_used, package.sessions_refunded, package.sessions_remaining), (1, 2, 0)
         )
