@@ -5,15 +5,27 @@ virtualenv, which has websocket-client:
 
     ~/.cache/halley-aesthetics/venv-py3.11/bin/python docs/screenshots/take_screenshots.py \
         [--url http://localhost:8069] [--db halley] [--login admin] [--password admin] \
-        [--chromium /usr/bin/chromium] [--debug-port 9333] [--out docs/screenshots]
+        [--chromium /usr/bin/chromium] [--debug-port 9333] [--out docs/screenshots] \
+        [--prepare-packages] [--only NAME.png ...]
 
 It logs in through the /web/login form over the Chrome DevTools Protocol, then opens
 each page below and saves a 1400x900 PNG. Record ids (the done demo session, the
-Rejuran protocol) are looked up through XML-RPC, so they survive a reinstall.
+Rejuran protocol, the package shown) are looked up through XML-RPC, so they survive a
+reinstall.
+
+The package screenshots need a sold and used-up package, which the demo data has not
+(see the README). --prepare-packages makes one first, through XML-RPC, unless a used-up
+package already exists: as `billing`, it posts an invoice of one Baby Skin Trio course
+(PKG-TRIO3) to Grace Lim; as the --login user, it completes three Baby Skin Trio sessions
+for her in Treatment Room 1 (today, +21 and +42 days) and one Rejuran session for Aisha
+Rahman without package (so "To invoice" lists it). It writes to the database: use it on
+the demo database only. Without a package the package screenshots are skipped.
+--only retakes just the named files.
 """
 
 import argparse
 import base64
+import datetime
 import json
 import pathlib
 import subprocess
@@ -69,7 +81,7 @@ class Cdp:
         path.write_bytes(base64.b64decode(data))
 
 
-def lookup_ids(url, db, login, password):
+def connect(url, db, login, password):
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
     uid = common.authenticate(db, login, password, {})
     if not uid:
@@ -79,14 +91,88 @@ def lookup_ids(url, db, login, password):
     def rpc(model, method, *args, **kw):
         return models.execute_kw(db, uid, password, model, method, list(args), kw)
 
+    return rpc
+
+
+def xmlid(rpc, name):
+    data = rpc(
+        "ir.model.data", "search_read",
+        [("module", "=", "halley_aesthetics"), ("name", "=", name)], fields=["res_id"],
+    )
+    if not data:
+        raise SystemExit(f"halley_aesthetics.{name} not found: is the demo data installed?")
+    return data[0]["res_id"]
+
+
+def lookup_ids(rpc):
     done = rpc("halley.treatment.session", "search", [("state", "=", "done")], limit=1, order="id")
     if not done:
         raise SystemExit("no done session in the database: complete one first")
-    protocol = rpc(
-        "ir.model.data", "search_read",
-        [("module", "=", "halley_aesthetics"), ("name", "=", "bom_rejuran_demo")], fields=["res_id"],
+    return done[0], xmlid(rpc, "bom_rejuran_demo")
+
+
+def lookup_package(rpc):
+    """The newest used-up package (else the newest package with a redeemed session),
+    its invoice and its second redeemed session (else its first), or None."""
+    for domain in ([("state", "=", "used")], [("sessions_used", ">", 0)]):
+        packages = rpc(
+            "halley.patient.package", "search_read", domain,
+            fields=["invoice_id"], order="id desc", limit=1,
+        )
+        if packages:
+            break
+    else:
+        return None
+    package = packages[0]
+    sessions = rpc(
+        "halley.treatment.session", "search",
+        [("package_id", "=", package["id"]), ("package_redeemed", "=", True)],
+        order="package_sequence",
     )
-    return done[0], protocol[0]["res_id"]
+    if not sessions or not package["invoice_id"]:
+        return None
+    return package["id"], package["invoice_id"][0], sessions[min(1, len(sessions) - 1)]
+
+
+def prepare_packages(url, db, rpc):
+    """Sell one Baby Skin Trio course to Grace Lim and use it up; complete one
+    Rejuran session for Aisha Rahman without package. Does nothing if a used-up
+    package exists."""
+    if rpc("halley.patient.package", "search", [("state", "=", "used")], limit=1):
+        print("a used-up package exists: nothing prepared")
+        return
+    billing = connect(url, db, "billing", "billing")
+    today = datetime.date.today()
+    grace = billing("res.partner", "search", [("name", "=", "Grace Lim")], limit=1)
+    aisha = billing("res.partner", "search", [("name", "ilike", "Aisha")], limit=1)
+    course = billing("product.product", "search", [("default_code", "=", "PKG-TRIO3")], limit=1)
+    if not (grace and aisha and course):
+        raise SystemExit("demo patients or the PKG-TRIO3 package product are missing")
+    invoice = billing("account.move", "create", {
+        "move_type": "out_invoice",
+        "partner_id": grace[0],
+        "invoice_date": today.isoformat(),
+        "invoice_line_ids": [(0, 0, {"product_id": course[0], "quantity": 1})],
+    })
+    billing("account.move", "action_post", [invoice])
+    print(f"posted invoice {invoice} (Baby Skin Trio course for Grace Lim)")
+
+    room = xmlid(rpc, "room_1_demo")
+    trio, rejuran = xmlid(rpc, "bom_trio_demo"), xmlid(rpc, "bom_rejuran_demo")
+    for patient, protocol, days in (
+        (grace[0], trio, 0), (grace[0], trio, 21), (grace[0], trio, 42), (aisha[0], rejuran, 0),
+    ):
+        start = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(3))
+        session = rpc("halley.treatment.session", "create", {
+            "patient_id": patient, "protocol_id": protocol, "room_id": room,
+            "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
+        })
+        for method in ("action_confirm", "action_start", "action_done"):
+            result = rpc("halley.treatment.session", method, [session])
+            if result is not True:
+                raise SystemExit(f"session {session}: {method} did not complete it ({result})")
+        info = rpc("halley.treatment.session", "read", [session], ["name", "package_progress"])[0]
+        print(f"completed {info['name']} {info['package_progress'] or '(no package)'}")
 
 
 def main():
@@ -99,11 +185,19 @@ def main():
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--debug-port", type=int, default=9333)
     parser.add_argument("--out", type=pathlib.Path, default=here)
+    parser.add_argument("--prepare-packages", action="store_true",
+                        help="sell and use up a demo package first (writes to the database)")
+    parser.add_argument("--only", nargs="+", metavar="NAME.png", help="retake only these files")
     args = parser.parse_args()
     url = args.url.rstrip("/")
-    session_id, protocol_id = lookup_ids(url, args.db, args.login, args.password)
+    rpc = connect(url, args.db, args.login, args.password)
+    if args.prepare_packages:
+        prepare_packages(url, args.db, rpc)
+    session_id, protocol_id = lookup_ids(rpc)
+    package = lookup_package(rpc)
 
-    # (file, path, selector that proves the page rendered)
+    # (file, path, selector that proves the page rendered[, (script to run, selector
+    # that proves it took effect)])
     shots = [
         ("sessions_kanban.png",
          "/odoo/action-halley_aesthetics.halley_treatment_session_action?view_type=kanban",
@@ -118,7 +212,42 @@ def main():
          f"/odoo/action-halley_aesthetics.mrp_bom_action_halley_protocol/{protocol_id}"
          "/action-mrp.action_report_mrp_bom",
          ".o_mrp_bom_report_page table tbody tr"),
+        ("package_liability.png",
+         "/odoo/action-halley_aesthetics.halley_package_ledger_action",
+         ".o_pivot table tbody tr"),
+        ("sessions_to_invoice.png",
+         "/odoo/action-halley_aesthetics.halley_treatment_session_action_to_invoice",
+         ".o_list_renderer .o_group_header",
+         # grouped by patient, folded: unfold every patient
+         ("document.querySelectorAll('.o_list_renderer .o_group_header').forEach(g => g.click())",
+          ".o_list_renderer .o_data_row")),
     ]
+    if package:
+        package_id, invoice_id, package_session_id = package
+        shots += [
+            ("package_used_up.png",
+             f"/odoo/action-halley_aesthetics.halley_patient_package_action/{package_id}",
+             ".o_form_view .o_field_widget[name=line_ids] .o_data_row"),
+            ("invoice_with_package.png",
+             f"/odoo/action-account.action_move_out_invoice_type/{invoice_id}",
+             ".o_form_view .o_field_widget[name=invoice_line_ids] .o_data_row "
+             ".o_field_widget[name=patient_package_ids] .o_tag",
+             # bring the invoice lines into view
+             ("document.querySelector('.o_field_widget[name=invoice_line_ids]')"
+              ".scrollIntoView({block: 'center'})",
+              ".o_form_view")),
+            ("session_package_progress.png",
+             f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{package_session_id}",
+             ".o_form_view .o_field_widget[name=package_progress]"),
+        ]
+    else:
+        print("no package with a redeemed session: package screenshots skipped "
+              "(--prepare-packages makes one)")
+    if args.only:
+        unknown = set(args.only) - {shot[0] for shot in shots}
+        if unknown:
+            raise SystemExit(f"unknown or unavailable screenshots: {', '.join(sorted(unknown))}")
+        shots = [shot for shot in shots if shot[0] in args.only]
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
@@ -154,9 +283,13 @@ def main():
             time.sleep(1)
             cdp.wait_for("document.readyState === 'complete' && !location.pathname.startsWith('/web/login')")
 
-            for name, path, selector in shots:
+            for name, path, selector, *then in shots:
                 cdp.goto(f"{url}{path}")
                 cdp.wait_for_odoo(selector)
+                if then:
+                    script, then_selector = then[0]
+                    cdp.evaluate(script)
+                    cdp.wait_for_odoo(then_selector)
                 cdp.screenshot(args.out / name)
                 print(f"{args.out / name}  <- {path}")
         finally:
