@@ -1,13 +1,13 @@
 {
     "name": "Halley Aesthetics",
     "summary": "Aesthetic clinic: protocols as kits, sessions consuming stock by lot, "
-    "prepaid treatment packages with deferred revenue",
+    "prepaid treatment packages with deferred revenue, reordering driven by bookings",
     "version": "18.0.1.0.0",
     "category": "Services/Clinic",
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
     "license": "LGPL-3",
-    "depends": ["mrp", "product_expiry", "mail", "sale"],
+    "depends": ["mrp", "product_expiry", "mail", "sale", "purchase_stock"],
     "data": [
         "security/halley_aesthetics_groups.xml",
         "security/ir.model.access.csv",
@@ -21,6 +21,8 @@
         "views/halley_patient_package_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/halley_expired_scrap_views.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "views/halley_aesthetics_menus.xml",
@@ -28,6 +30,7 @@
     "demo": [
         "demo/halley_catalogue_demo.xml",
         "demo/halley_clinic_demo.xml",
+        "demo/halley_reorder_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

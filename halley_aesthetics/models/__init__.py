@@ -7,6 +7,9 @@ from . import halley_package_template_line
 from . import mrp_bom
 from . import mrp_bom_line
 from . import stock_location
+from . import stock_route
+from . import stock_warehouse_orderpoint
+from . import stock_scrap
 from . import stock_picking_type
 from . import stock_picking
 from . import stock_move

@@ -862,7 +862,8 @@ class HalleyTreatmentSession(models.Model):
                 )
             expiry = line.lot_id.expiration_date
             session = line.move_id.treatment_session_id
-            if expiry and expiry < session.scheduled_start:
+            # Expired at the session's time, or by now when it is recorded later.
+            if expiry and expiry <= max(session.scheduled_start, fields.Datetime.now()):
                 raise UserError(
                     self.env._(
                         "Lot %(lot)s of %(product)s expired on %(date)s: it cannot be "

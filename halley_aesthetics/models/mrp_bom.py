@@ -47,6 +47,19 @@ class MrpBom(models.Model):
         ),
     ]
 
+    def _halley_component_quantity(self, product):
+        """How much of ``product`` (in its own unit) one session of this protocol
+        consumes, nested kits included."""
+        self.ensure_one()
+        _boms, lines = self.explode(
+            self.product_id or self.product_tmpl_id.product_variant_id, self.product_qty
+        )
+        total = 0.0
+        for line, data in lines:
+            if line.product_id == product:
+                total += line.product_uom_id._compute_quantity(data["qty"], product.uom_id, round=False)
+        return total
+
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):
         for bom in self:

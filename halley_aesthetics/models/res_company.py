@@ -5,6 +5,11 @@ from odoo.exceptions import UserError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    halley_package_demand_reordering = fields.Boolean(
+        string="Reorder for prepaid packages",
+        help="Reordering rules also cover the expected consumption of package sessions "
+        "sold but not booked yet, spread over each package's validity.",
+    )
     halley_deferred_account_id = fields.Many2one(
         "account.account",
         string="Deferred treatment revenue account",

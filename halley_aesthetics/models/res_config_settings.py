@@ -13,3 +13,6 @@ class ResConfigSettings(models.TransientModel):
     halley_package_journal_id = fields.Many2one(
         related="company_id.halley_package_journal_id", readonly=False
     )
+    halley_package_demand_reordering = fields.Boolean(
+        related="company_id.halley_package_demand_reordering", readonly=False
+    )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockLocation(models.Model):
@@ -8,3 +8,75 @@ class StockLocation(models.Model):
         string="Treatment room",
         help="Sessions take place in this room and consume its stock.",
     )
+    halley_orderpoint_ids = fields.One2many(
+        "stock.warehouse.orderpoint",
+        "location_id",
+        string="Resupply rules",
+        help="Min/max rules of the room, refilled from the clinic's store by internal transfer.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        locations = super().create(vals_list)
+        locations.filtered("is_treatment_room")._halley_ensure_resupply_rule()
+        return locations
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("is_treatment_room") or "location_id" in vals:
+            self.filtered("is_treatment_room")._halley_ensure_resupply_rule()
+        return res
+
+    def _halley_resupply_route(self):
+        """The company's "Treatment room resupply" route (created on first use)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        Route = self.env["stock.route"].sudo().with_context(active_test=False)
+        route = Route.search(
+            [("halley_room_resupply", "=", True), ("company_id", "=", company.id)], limit=1
+        )
+        if not route:
+            route = Route.create(
+                {
+                    "name": self.env._("Treatment room resupply"),
+                    "halley_room_resupply": True,
+                    "company_id": company.id,
+                    "product_selectable": False,
+                    "warehouse_selectable": False,
+                    "sequence": 100,
+                }
+            )
+        return route
+
+    def _halley_ensure_resupply_rule(self):
+        """Each room is refilled from its warehouse's stock by internal transfer."""
+        Rule = self.env["stock.rule"].sudo().with_context(active_test=False)
+        for room in self:
+            if room.usage != "internal":
+                continue
+            warehouse = room.warehouse_id
+            if not warehouse or room == warehouse.lot_stock_id:
+                continue
+            route = room._halley_resupply_route()
+            if Rule.search_count([("route_id", "=", route.id), ("location_dest_id", "=", room.id)], limit=1):
+                continue
+            Rule.create(
+                {
+                    "name": self.env._("%(store)s → %(room)s", store=warehouse.lot_stock_id.display_name,
+                                       room=room.display_name),
+                    "route_id": route.id,
+                    "action": "pull",
+                    "procure_method": "make_to_stock",
+                    "location_src_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": room.id,
+                    "picking_type_id": warehouse.int_type_id.id,
+                    "warehouse_id": warehouse.id,
+                    "company_id": room.company_id.id or warehouse.company_id.id,
+                }
+            )
+
+    @api.model
+    def _halley_setup_room_resupply(self):
+        """At install and upgrade: every room gets its resupply rule."""
+        self.sudo().search([("is_treatment_room", "=", True)])._halley_ensure_resupply_rule()
+        return True

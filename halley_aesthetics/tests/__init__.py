@@ -6,3 +6,4 @@ from . import test_demo_clinic
 from . import test_package
 from . import test_billing
 from . import test_ui_billing
+from . import test_reorder

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -45,3 +48,60 @@ class TestDemoClinic(TransactionCase):
                         quant.quantity,
                         before[(line.product_id, line.lot_id)] - line.quantity,
                     )
+
+    def test_booking_next_week_orders_what_a_manager_would_by_hand(self):
+        """Book next week's sessions, run the scheduler: the quotations hold what a
+        manager counting the shelves would have ordered, from the right supplier."""
+        env = self.env
+        ref = env.ref
+        now = fields.Datetime.now()
+        store = ref("stock.warehouse0").lot_stock_id
+        patients = ref("halley_aesthetics.patient_grace_demo") | ref("halley_aesthetics.patient_aisha_demo")
+        trio = ref("halley_aesthetics.bom_trio_demo")
+        sessions = env["halley.treatment.session"].create(
+            [
+                {
+                    "patient_id": patients[i % 2].id,
+                    "protocol_id": trio.id,
+                    "room_id": ref("halley_aesthetics.room_1_demo").id,
+                    "scheduled_start": now + timedelta(days=6 + i // 5, hours=i % 5),
+                }
+                for i in range(15)
+            ]
+        )
+        sessions.action_confirm()
+        env["procurement.group"].run_scheduler()
+
+        for product_xmlid, supplier_xmlid in (
+            ("product_rejuran_vial_demo", "supplier_pharmaresearch_demo"),
+            ("product_ha_syringe_demo", "supplier_dermafill_demo"),
+        ):
+            product = ref(f"halley_aesthetics.{product_xmlid}")
+            rule = env["stock.warehouse.orderpoint"].search(
+                [("product_id", "=", product.id), ("location_id", "=", store.id)]
+            )
+            lead_time = product.seller_ids[:1].delay
+            horizon = now.replace(hour=23, minute=59) + timedelta(days=lead_time)
+            # The manager's count: usable (unexpired) units on the clinic's shelves ...
+            quants = env["stock.quant"].search(
+                [("product_id", "=", product.id), ("location_id", "child_of", store.id)]
+            )
+            usable = sum(q.quantity for q in quants if not q.lot_id.expiration_date or q.lot_id.expiration_date > now)
+            # ... minus what the sessions booked before a delivery could arrive will use.
+            booked = sum(
+                move.product_qty
+                for move in env["stock.move"].search(
+                    [("product_id", "=", product.id), ("treatment_session_id", "!=", False),
+                     ("state", "not in", ("draft", "done", "cancel")), ("date", "<=", horizon)]
+                )
+            )
+            expected = rule.product_max_qty - (usable - booked) if usable - booked < rule.product_min_qty else 0
+            lines = env["purchase.order.line"].search(
+                [("product_id", "=", product.id), ("order_id.state", "in", ("draft", "sent"))]
+            )
+            with self.subTest(product=product.display_name):
+                self.assertGreaterEqual(booked, 15, "next week's sessions are in the count")
+                self.assertGreater(expected, 0, "the week's bookings need a delivery")
+                self.assertEqual(sum(lines.mapped("product_qty")), expected)
+                self.assertEqual(lines.order_id.partner_id, ref(f"halley_aesthetics.{supplier_xmlid}"))
+                self.assertEqual(len(lines.order_id), 1, "one quotation per supplier")

@@ -1,3 +1,4 @@
 from . import halley_session_deviation
 from . import halley_package_liability
+from . import halley_expired_scrap
 from . import stock_return_picking
