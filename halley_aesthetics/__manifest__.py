@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
         "data/halley_aesthetics_data.xml",
+        "data/halley_mail_templates.xml",
         "views/halley_treatment_session_views.xml",
         "views/res_partner_views.xml",
         "views/mrp_bom_views.xml",
@@ -23,14 +24,18 @@
         "views/res_config_settings_views.xml",
         "wizard/halley_expired_scrap_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
+        "views/halley_safety_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
+        "wizard/halley_lot_recall_views.xml",
         "views/halley_aesthetics_menus.xml",
+        "report/halley_treatment_session_reports.xml",
     ],
     "demo": [
         "demo/halley_catalogue_demo.xml",
         "demo/halley_clinic_demo.xml",
         "demo/halley_reorder_demo.xml",
+        "demo/halley_safety_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -19,8 +19,9 @@ CONF="$BUILD_DIR/odoo.conf"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. System packages (Debian/Ubuntu): headers to build python-ldap and psycopg2,
-#    the PostgreSQL client tools, and Chromium for the browser tours.
-SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium)
+#    the PostgreSQL client tools, Chromium for the browser tours, and wkhtmltopdf
+#    for the PDF reports (aftercare sheet, treatment record).
+SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium wkhtmltopdf)
 missing=()
 if command -v dpkg >/dev/null; then
     for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -54,11 +54,13 @@ def _prepare(registry):
         package = invoice.invoice_line_ids.patient_package_ids
         sessions = env["halley.treatment.session"].create(
             [
-                {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id}
+                {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
+                 "consent_ids": [(0, 0, {"procedure": True})]}
                 for room in (ref("halley_aesthetics.room_1_demo"), ref("halley_aesthetics.room_laser_demo"))
             ]
         )
         assert sessions.package_id == package, "both sessions propose the package"
+        sessions.screening_ids.answer = "no"
         sessions.action_confirm()
         sessions.action_start()
         return package.id, sessions.ids

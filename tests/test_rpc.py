@@ -36,7 +36,12 @@ def test_a_session_over_rpc_consumes_by_lot_and_returns_on_cancel(admin):
         "patient_id": patient,
         "protocol_id": admin.ref("halley_aesthetics.bom_rejuran_demo"),
         "room_id": room,
+        "consent_ids": [(0, 0, {"procedure": True, "note": "Signed form"})],
     })
+    # The demo protocol is screened: the patient answers no to every question.
+    answers = admin("halley.session.screening", "search", [("session_id", "=", session)])
+    assert answers, "the Rejuran protocol has screening questions"
+    admin("halley.session.screening", "write", answers, {"answer": "no"})
     assert admin("halley.treatment.session", "action_confirm", [session]) is True
     assert admin("halley.treatment.session", "action_start", [session]) is True
     assert admin("halley.treatment.session", "action_done", [session]) is True

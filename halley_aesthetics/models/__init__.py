@@ -14,7 +14,11 @@ from . import stock_picking_type
 from . import stock_picking
 from . import stock_move
 from . import stock_move_line
+from . import halley_screening_question
 from . import halley_treatment_session
+from . import halley_session_screening
+from . import halley_session_consent
+from . import halley_recall_notice
 from . import halley_patient_package
 from . import halley_patient_package_line
 from . import account_move

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date, format_datetime
 
+from ..report.aftercare_pdf import render_aftercare_pdf
+
 
 class HalleyTreatmentSession(models.Model):
     """One treatment session of one patient, in one room, following one protocol.
@@ -178,6 +180,31 @@ class HalleyTreatmentSession(models.Model):
         help="Why this session may come sooner than the package's minimum interval "
         "(clinic managers only).",
     )
+    # Clinical safety: screening, consent, aftercare, follow-up.
+    screening_ids = fields.One2many(
+        "halley.session.screening",
+        "session_id",
+        string="Screening",
+        groups="halley_aesthetics.group_practitioner",
+    )
+    consent_ids = fields.One2many(
+        "halley.session.consent",
+        "session_id",
+        string="Consent",
+        groups="halley_aesthetics.group_practitioner",
+    )
+    has_procedure_consent = fields.Boolean(
+        compute="_compute_has_procedure_consent", string="Procedure consent"
+    )
+    aftercare_attachment_id = fields.Many2one(
+        "ir.attachment", string="Aftercare sheet", copy=False, readonly=True
+    )
+    previous_session_id = fields.Many2one(
+        "halley.treatment.session", string="Previous session of the course", copy=False, readonly=True
+    )
+    followup_session_id = fields.Many2one(
+        "halley.treatment.session", string="Next session", copy=False, readonly=True
+    )
     # Pay-per-session invoicing.
     invoice_line_ids = fields.One2many(
         "account.move.line",
@@ -251,6 +278,12 @@ class HalleyTreatmentSession(models.Model):
                     )
             session.has_deviation = bool(lines)
             session.deviation_summary = "\n".join(lines)
+
+    @api.depends("consent_ids.procedure")
+    def _compute_has_procedure_consent(self):
+        for session in self:
+            latest = session.sudo().consent_ids[:1]
+            session.has_procedure_consent = bool(latest.procedure)
 
     @api.depends("patient_id", "protocol_id", "scheduled_start")
     def _compute_package_id(self):
@@ -345,7 +378,9 @@ class HalleyTreatmentSession(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "halley.treatment.session"
                 ) or "/"
-        return super().create(vals_list)
+        sessions = super().create(vals_list)
+        sessions._sync_screening()
+        return sessions
 
     def write(self, vals):
         locked = {"patient_id", "room_id", "protocol_id", "company_id"} & set(vals)
@@ -368,6 +403,8 @@ class HalleyTreatmentSession(models.Model):
         res = super().write(vals)
         if "scheduled_start" in vals:
             self._sync_picking_date()
+        if {"protocol_id", "patient_id"} & set(vals):
+            self._sync_screening()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -411,6 +448,7 @@ class HalleyTreatmentSession(models.Model):
         sessions = self.filtered(lambda s: s.state == "confirmed")
         if not sessions:
             return True
+        sessions._check_safe_to_start()
         pickings = sessions.picking_id.sudo()
         pickings.action_assign()
         shortages = []
@@ -497,6 +535,9 @@ class HalleyTreatmentSession(models.Model):
         for session in self:
             session._message_log(body=session._used_lots_message())
         self.filtered("package_id")._redeem_packages()
+        for session in self:
+            session._propose_followup()
+            session._attach_and_send_aftercare()
 
     def action_cancel(self):
         """Cancel; a completed session returns its stock to the room, and its
@@ -604,6 +645,179 @@ class HalleyTreatmentSession(models.Model):
         return self.env["ir.actions.act_window"]._halley_for_records(
             "account.action_move_out_invoice_type", self.invoice_line_ids.move_id
         )
+
+    # ------------------------------------------------------------------ safety
+
+    def _sync_screening(self):
+        """Give the session the questions of its protocol, each with the patient's
+        answer at her previous session for review."""
+        Question = self.env["halley.screening.question"].sudo()
+        Answer = self.env["halley.session.screening"].sudo()
+        for session in self.sudo():
+            if session.state not in ("draft", "confirmed"):
+                continue
+            questions = Question._for_protocol(session.protocol_id)
+            obsolete = session.screening_ids.filtered(
+                lambda line: line.question_id not in questions and not line.answer
+            )
+            obsolete.unlink()
+            missing = questions - session.screening_ids.question_id
+            if not missing:
+                continue
+            previous = {}
+            for line in Answer.search(
+                [
+                    ("session_id.patient_id", "=", session.patient_id.id),
+                    ("session_id", "!=", session.id),
+                    ("session_id.state", "in", ("in_progress", "done")),
+                    ("question_id", "in", missing.ids),
+                    ("answer", "!=", False),
+                ],
+                order="id desc",
+            ):
+                previous.setdefault(line.question_id, line.answer)
+            Answer.create(
+                [
+                    {"session_id": session.id, "question_id": q.id, "previous_answer": previous.get(q)}
+                    for q in missing
+                ]
+            )
+
+    def action_use_previous_answers(self):
+        """The patient confirms nothing changed: last time's answers are taken over
+        for the questions not answered yet."""
+        for line in self.screening_ids.filtered(lambda ln: not ln.answer and ln.previous_answer):
+            line.answer = line.previous_answer
+        return True
+
+    def action_record_consent(self):
+        """Record the patient's consent to the procedure (the form's photo consents
+        can then be edited on the record)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Consent"),
+            "res_model": "halley.session.consent",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_session_id": self.id, "default_procedure": True},
+        }
+
+    def _check_safe_to_start(self):
+        for session in self:
+            lines = session.sudo().screening_ids
+            unanswered = lines.filtered(lambda ln: not ln.answer)
+            if unanswered:
+                raise UserError(
+                    self.env._(
+                        "Screen the patient before starting %(session)s: %(questions)s",
+                        session=session.name,
+                        questions="; ".join(unanswered.mapped("question")),
+                    )
+                )
+            stops = lines.filtered(lambda ln: ln.flagged and ln.severity == "hard_stop")
+            if stops:
+                raise UserError(
+                    self.env._(
+                        "%(session)s cannot start: the screening has a hard stop (%(questions)s). "
+                        "Do not treat; discuss an alternative with the patient.",
+                        session=session.name,
+                        questions="; ".join(stops.mapped("question")),
+                    )
+                )
+            warnings = lines.filtered(
+                lambda ln: ln.flagged and ln.severity == "warning" and not ln.acknowledged
+            )
+            if warnings:
+                raise UserError(
+                    self.env._(
+                        "Acknowledge the screening warnings of %(session)s before starting: "
+                        "%(questions)s",
+                        session=session.name,
+                        questions="; ".join(warnings.mapped("question")),
+                    )
+                )
+            if not session.has_procedure_consent:
+                raise UserError(
+                    self.env._(
+                        "No procedure consent is recorded for %(session)s: record the "
+                        "patient's consent before starting.",
+                        session=session.name,
+                    )
+                )
+
+    def _propose_followup(self):
+        """A session of a course proposes the next one: a draft session for the same
+        patient, protocol and package, at the protocol's interval."""
+        self.ensure_one()
+        if self.followup_session_id:
+            return
+        package = self.package_id.sudo()
+        line = package._line_for(self.protocol_id) if package else False
+        if not (line and line.sessions_remaining > 0 and package.state == "active"):
+            return
+        days = self.protocol_id.session_interval_days or package.min_interval_days
+        if not days:
+            return
+        followup = self.create(
+            {
+                "patient_id": self.patient_id.id,
+                "protocol_id": self.protocol_id.id,
+                "room_id": self.room_id.id,
+                "practitioner_id": self.practitioner_id.id,
+                "company_id": self.company_id.id,
+                "scheduled_start": self.scheduled_start + timedelta(days=days),
+                "package_id": package.id,
+                "previous_session_id": self.id,
+            }
+        )
+        self.followup_session_id = followup
+        self._message_log(
+            body=self.env._(
+                "Next session of the course proposed: %(session)s on %(date)s.",
+                session=Markup(followup._get_html_link()),
+                date=format_date(self.env, followup.scheduled_start),
+            )
+        )
+
+    def _attach_and_send_aftercare(self):
+        """Attach the aftercare sheet (PDF) to the session and email it to the
+        patient; Odoo sends the email once the transaction is committed."""
+        self.ensure_one()
+        content = render_aftercare_pdf(self)
+        attachment = self.env["ir.attachment"].sudo().create(
+            {
+                "name": self.env._("Aftercare %(session)s.pdf", session=self.name.replace("/", "-")),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.sudo().aftercare_attachment_id = attachment
+        patient = self.patient_id
+        template = self.env.ref("halley_aesthetics.mail_template_halley_aftercare").sudo()
+        if not patient.email:
+            self._message_log(
+                body=self.env._(
+                    "%(patient)s has no email address: give her the printed aftercare sheet.",
+                    patient=patient.display_name,
+                ),
+                attachment_ids=attachment.ids,
+            )
+            return
+        self.sudo().message_post(
+            body=template._render_field("body_html", self.ids, compute_lang=True)[self.id],
+            subject=template._render_field("subject", self.ids, compute_lang=True)[self.id],
+            partner_ids=patient.ids,
+            attachment_ids=attachment.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def action_print_treatment_record(self):
+        return self.env.ref("halley_aesthetics.action_report_halley_treatment_record").report_action(self)
 
     # ------------------------------------------------------------------ packages
 

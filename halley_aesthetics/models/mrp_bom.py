@@ -32,6 +32,19 @@ class MrpBom(models.Model):
         string="Interval (days)",
         help="Recommended number of days between two sessions of a course.",
     )
+    aftercare_instructions = fields.Html(
+        string="Aftercare",
+        translate=True,
+        help="Instructions given to the patient after a session: printed on the "
+        "aftercare sheet attached to the session and emailed to her.",
+    )
+    screening_question_ids = fields.Many2many(
+        "halley.screening.question",
+        "halley_screening_question_protocol_rel",
+        "protocol_id",
+        "question_id",
+        string="Screening questions",
+    )
     session_minutes = fields.Integer(
         string="Session (min)",
         compute="_compute_session_minutes",

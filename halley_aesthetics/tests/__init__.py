@@ -7,3 +7,4 @@ from . import test_package
 from . import test_billing
 from . import test_ui_billing
 from . import test_reorder
+from . import test_safety

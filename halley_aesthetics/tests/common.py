@@ -192,8 +192,12 @@ class HalleyCommon(TransactionCase):
             }
         )
 
-    def _session(self, protocol=None, room=None, patient=None, start=None, user=None, **vals):
+    def _session(self, protocol=None, room=None, patient=None, start=None, user=None, consent=True, **vals):
+        """A draft session; with the patient's procedure consent on record unless
+        ``consent=False`` (no consent, no start)."""
         env = self.env(user=user) if user else self.env
+        if consent:
+            vals.setdefault("consent_ids", [Command.create({"procedure": True})])
         return env["halley.treatment.session"].create(
             {
                 "patient_id": (patient or self.patient).id,

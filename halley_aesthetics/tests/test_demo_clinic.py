@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -32,8 +32,11 @@ class TestDemoClinic(TransactionCase):
                 quants = self.env["stock.quant"].search([("location_id", "=", room.id)])
                 before = {(q.product_id, q.lot_id): q.quantity for q in quants}
                 session = self.env["halley.treatment.session"].create(
-                    {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id}
+                    {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
+                     "consent_ids": [Command.create({"procedure": True})]}
                 )
+                self.assertTrue(session.screening_ids, "the demo protocols are screened")
+                session.screening_ids.answer = "no"
                 session.action_confirm()
                 session.action_start()
                 self.assertIs(session.action_done(), True)

@@ -13,9 +13,11 @@ class TestPerformance(HalleyCommon):
 
     # Measured on Odoo 18.0: completing one 5-component session takes about
     # 100 queries with stock alone, about 130 since billing pulled in account and
-    # with it stock_account (auto-installed: a valuation layer per move). The
+    # with it stock_account (auto-installed: a valuation layer per move), about
+    # 167 with purchase_stock, the aftercare sheet (PDF + email) and the proposed
+    # follow-up. The
     # bound leaves a little room for Odoo's own variations.
-    DONE_QUERY_BOUND = 140
+    DONE_QUERY_BOUND = 185
 
     def _started(self, count):
         sessions = self.env["halley.treatment.session"]

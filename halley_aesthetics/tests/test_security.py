@@ -19,6 +19,7 @@ class TestSecurity(HalleyCommon):
         form.scheduled_start = NOW
         session = form.save()
         self.assertEqual(session.practitioner_id, self.practitioner)
+        session.write({"consent_ids": [Command.create({"procedure": True})]})
         session.action_confirm()
         session.action_start()
         self.assertIs(session.action_done(), True)
@@ -124,6 +125,7 @@ class TestMultiCompany(HalleyCommon):
                     "protocol_id": protocol_b.id,
                     "room_id": self.room_in_b.id,
                     "scheduled_start": NOW,
+                    "consent_ids": [Command.create({"procedure": True})],
                 }
             )
         )

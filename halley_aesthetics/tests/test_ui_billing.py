@@ -77,6 +77,7 @@ class TestPackageUi(HttpCase):
                     "protocol_id": protocol.id,
                     "room_id": room.id,
                     "scheduled_start": start + timedelta(weeks=week),
+                    "consent_ids": [Command.create({"procedure": True})],
                 }
             )
             self.assertEqual(session.package_id, package)

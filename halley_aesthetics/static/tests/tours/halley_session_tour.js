@@ -44,6 +44,25 @@ registry.category("web_tour.tours").add("halley_session_tour", {
             run: "click",
         },
         {
+            content: "Record the patient's consent to the procedure",
+            trigger: "button[name=action_record_consent]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=procedure] input:checked",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=note] input",
+            run: "edit Signed form CF-TOUR",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
             content: "Confirm: the consumption is booked",
             trigger: "button[name=action_confirm]",
             run: "click",

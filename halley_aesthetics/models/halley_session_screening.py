@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+
+
+class HalleySessionScreening(models.Model):
+    """One screening answer of one session."""
+
+    _name = "halley.session.screening"
+    _description = "Screening answer"
+    _order = "session_id, sequence, id"
+
+    session_id = fields.Many2one(
+        "halley.treatment.session", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="session_id.company_id", store=True)
+    question_id = fields.Many2one(
+        "halley.screening.question", string="Screening question", required=True, ondelete="restrict"
+    )
+    sequence = fields.Integer(related="question_id.sequence", store=True)
+    question = fields.Char(related="question_id.name", string="Question")
+    severity = fields.Selection(related="question_id.severity", store=True)
+    answer = fields.Selection([("no", "No"), ("yes", "Yes")], help="Empty until asked.")
+    previous_answer = fields.Selection(
+        [("no", "No"), ("yes", "Yes")],
+        string="Last time",
+        readonly=True,
+        help="The patient's answer at her previous session, offered for review.",
+    )
+    note = fields.Char(help="Details: medication and dose, dates, what was checked.")
+    flagged = fields.Boolean(compute="_compute_flagged", store=True)
+    acknowledged = fields.Boolean(
+        help="The practitioner reviewed this warning and decided to go ahead."
+    )
+    acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged by", readonly=True)
+
+    _sql_constraints = [
+        (
+            "question_once_per_session",
+            "UNIQUE(session_id, question_id)",
+            "A screening question is answered once per session.",
+        ),
+    ]
+
+    @api.depends("answer")
+    def _compute_flagged(self):
+        for line in self:
+            line.flagged = line.answer == "yes"
+
+    def write(self, vals):
+        if "acknowledged" in vals:
+            vals["acknowledged_by_id"] = self.env.uid if vals["acknowledged"] else False
+        if vals.get("answer") and "acknowledged" not in vals:
+            # A changed answer must be acknowledged again.
+            vals.update(acknowledged=False, acknowledged_by_id=False)
+        return super().write(vals)
