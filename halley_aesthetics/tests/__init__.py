@@ -8,3 +8,4 @@ from . import test_billing
 from . import test_ui_billing
 from . import test_reorder
 from . import test_safety
+from . import test_ui_recall
