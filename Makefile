@@ -1,7 +1,8 @@
 # Halley Aesthetics: the two set-up commands.
 #   make run    set up, create the demo clinic database if missing, serve http://localhost:8069
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
-# Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
+# Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
+#            DB_PASSWORD TEST_DB TEST_HTTP_PORT (see README.md)
 .PHONY: run test setup lint
 run:
 	@bash scripts/run.sh
