@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HalleyScreeningQuestion(models.Model):
@@ -37,3 +37,23 @@ class HalleyScreeningQuestion(models.Model):
         return self.search(
             ["|", ("protocol_ids", "=", False), ("protocol_ids", "in", protocol.ids)]
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        questions = super().create(vals_list)
+        questions._sync_open_sessions()
+        return questions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"protocol_ids", "active"} & set(vals):
+            self._sync_open_sessions()
+        return res
+
+    def _sync_open_sessions(self):
+        """Sessions not started yet get the new questions at once, so the
+        practitioner can answer them before Start."""
+        domain = [("state", "in", ("draft", "confirmed"))]
+        if all(self.mapped("protocol_ids")):
+            domain.append(("protocol_id", "in", self.protocol_ids.ids))
+        self.env["halley.treatment.session"].sudo().search(domain)._sync_screening()

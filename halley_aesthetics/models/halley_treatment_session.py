@@ -704,6 +704,7 @@ class HalleyTreatmentSession(models.Model):
         }
 
     def _check_safe_to_start(self):
+        self._sync_screening()  # questions added to the protocol since booking
         for session in self:
             lines = session.sudo().screening_ids
             unanswered = lines.filtered(lambda ln: not ln.answer)

@@ -57,6 +57,19 @@ class TestSafety(HalleyPackageCommon):
             rejuran.with_user(self.practitioner).action_start()
         self.assertEqual(rejuran.state, "confirmed")
 
+    def test_a_question_added_after_booking_is_asked_before_start(self):
+        session = self._screened()
+        session.action_confirm()
+        late = self.env["halley.screening.question"].create(
+            {"name": "T Keloid history?", "severity": "warning", "protocol_ids": [Command.set(self.protocol_rejuran.ids)]}
+        )
+        self.assertIn(late, session.screening_ids.question_id, "offered at once")
+        with self.assertRaisesRegex(UserError, "Screen the patient before starting .*T Keloid history"):
+            session.action_start()
+        session.screening_ids.filtered(lambda ln: ln.question_id == late).answer = "no"
+        session.action_start()
+        self.assertEqual(session.state, "in_progress")
+
     def test_hard_stop_blocks_the_start(self):
         session = self._session()
         self._answer(session, bleeding="yes")
