@@ -3,7 +3,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 # Tests run at a fixed moment: expiry and scheduling never depend on the real clock.
 NOW = datetime(2026, 11, 24, 9, 0, 0)
@@ -336,3 +336,51 @@ class HalleyPackageCommon(HalleyCommon):
             elif package.refund_line_id == line:
                 total -= package.amount_refunded
         return total
+
+
+class HalleyUiCase(HttpCase):
+    """Browser tests build their own small clinic with these helpers."""
+
+    def _user(self, login, group, **vals):
+        return self.env["res.users"].create(
+            {
+                "name": login.replace("_", " ").title(),
+                "login": login,
+                "password": login,
+                "groups_id": [Command.set([self.env.ref(group).id])],
+                **vals,
+            }
+        )
+
+    def _room(self, name, **vals):
+        stock = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ).lot_stock_id
+        return self.env["stock.location"].create(
+            {"name": name, "location_id": stock.id, "is_treatment_room": True, **vals}
+        )
+
+    def _protocol(self, name, lines):
+        """A kit protocol of a new treatment product: ``lines`` [(product, qty)]."""
+        treatment = self.env["product.product"].create({"name": name, "type": "consu"})
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": treatment.product_tmpl_id.id,
+                "type": "phantom",
+                "is_treatment_protocol": True,
+                "bom_line_ids": [
+                    Command.create({"product_id": product.id, "product_qty": qty}) for product, qty in lines
+                ],
+            }
+        )
+        return self.env["mrp.bom"].search([("product_tmpl_id", "=", treatment.product_tmpl_id.id)])
+
+    def _count_in(self, location, rows):
+        """Inventory adjustment: ``rows`` [(product, qty, lot or None)]."""
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            [
+                {"product_id": p.id, "location_id": location.id, "lot_id": lot.id if lot else False,
+                 "inventory_quantity": qty}
+                for p, qty, lot in rows
+            ]
+        ).action_apply_inventory()

@@ -1,30 +1,16 @@
-from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import HalleyUiCase
 
 
 @tagged("post_install", "-at_install")
-class TestSessionUi(HttpCase):
+class TestSessionUi(HalleyUiCase):
     """A manager runs a Rejuran session end to end in a real browser."""
 
     def test_manager_runs_a_session_in_the_browser(self):
         env = self.env
-        manager = env["res.users"].create(
-            {
-                "name": "Tour Manager",
-                "login": "tour_manager",
-                "password": "tour_manager",
-                "groups_id": [Command.set([env.ref("halley_aesthetics.group_manager").id])],
-            }
-        )
-        stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
-        room = env["stock.location"].create(
-            {
-                "name": "Tour Room",
-                "location_id": stock.id,
-                "is_treatment_room": True,
-                "removal_strategy_id": env.ref("product_expiry.removal_fefo").id,
-            }
-        )
+        manager = self._user("tour_manager", "halley_aesthetics.group_manager")
+        room = self._room("Tour Room", removal_strategy_id=env.ref("product_expiry.removal_fefo").id)
         vial, cream = env["product.product"].create(
             [
                 {
@@ -47,26 +33,8 @@ class TestSessionUi(HttpCase):
                 {"name": "TOUR-LATE", "product_id": vial.id, "expiration_date": "2099-06-01"},
             ]
         )
-        quants = env["stock.quant"].with_context(inventory_mode=True).create(
-            [
-                {"product_id": vial.id, "lot_id": early.id, "location_id": room.id, "inventory_quantity": 2},
-                {"product_id": vial.id, "lot_id": late.id, "location_id": room.id, "inventory_quantity": 2},
-                {"product_id": cream.id, "location_id": room.id, "inventory_quantity": 30},
-            ]
-        )
-        quants.action_apply_inventory()
-        treatment = env["product.product"].create({"name": "Tour Rejuran", "type": "consu"})
-        env["mrp.bom"].create(
-            {
-                "product_tmpl_id": treatment.product_tmpl_id.id,
-                "type": "phantom",
-                "is_treatment_protocol": True,
-                "bom_line_ids": [
-                    Command.create({"product_id": vial.id, "product_qty": 1}),
-                    Command.create({"product_id": cream.id, "product_qty": 5}),
-                ],
-            }
-        )
+        self._count_in(room, [(vial, 2, early), (vial, 2, late), (cream, 30, None)])
+        self._protocol("Tour Rejuran", [(vial, 1), (cream, 5)])
         patient = env["res.partner"].create({"name": "Tour Patient", "is_patient": True})
 
         self.start_tour("/odoo/action-halley_aesthetics.halley_treatment_session_action", "halley_session_tour", login=manager.login)

@@ -1,48 +1,24 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import HalleyUiCase
 
 
 @tagged("post_install", "-at_install")
-class TestPackageUi(HttpCase):
+class TestPackageUi(HalleyUiCase):
     """A billing user sells the Baby Skin Trio in a real browser; three sessions
     later the package shows used up, its deferred revenue earned."""
 
     def test_billing_sells_a_trio_course_and_sees_it_used_up(self):
         env = self.env
-        billing = env["res.users"].create(
-            {
-                "name": "Tour Billing",
-                "login": "tour_billing",
-                "password": "tour_billing",
-                "groups_id": [Command.set([env.ref("halley_aesthetics.group_billing").id])],
-            }
-        )
-        practitioner = env["res.users"].create(
-            {
-                "name": "Tour Doctor",
-                "login": "tour_doctor",
-                "groups_id": [Command.set([env.ref("halley_aesthetics.group_practitioner").id])],
-            }
-        )
-        stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
-        room = env["stock.location"].create(
-            {"name": "Tour Trio Room", "location_id": stock.id, "is_treatment_room": True}
-        )
+        billing = self._user("tour_billing", "halley_aesthetics.group_billing")
+        practitioner = self._user("tour_doctor", "halley_aesthetics.group_practitioner")
+        room = self._room("Tour Trio Room")
         syringe = env["product.product"].create({"name": "Tour HA syringe", "is_storable": True})
-        env["stock.quant"].with_context(inventory_mode=True).create(
-            {"product_id": syringe.id, "location_id": room.id, "inventory_quantity": 3}
-        ).action_apply_inventory()
-        treatment = env["product.product"].create({"name": "Tour Trio session", "type": "consu"})
-        protocol = env["mrp.bom"].create(
-            {
-                "product_tmpl_id": treatment.product_tmpl_id.id,
-                "type": "phantom",
-                "is_treatment_protocol": True,
-                "bom_line_ids": [Command.create({"product_id": syringe.id, "product_qty": 1})],
-            }
-        )
+        self._count_in(room, [(syringe, 3, None)])
+        protocol = self._protocol("Tour Trio session", [(syringe, 1)])
         course = env["product.product"].create(
             {
                 "name": "Tour Trio course",

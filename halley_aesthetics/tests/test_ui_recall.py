@@ -1,27 +1,18 @@
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import HalleyUiCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallUi(HttpCase):
+class TestRecallUi(HalleyUiCase):
     """A manager types a recalled lot number and notifies, in one screen, every
     patient who received it."""
 
     def test_manager_recalls_a_lot_in_the_browser(self):
         env = self.env
-        manager = env["res.users"].create(
-            {
-                "name": "Recall Manager",
-                "login": "recall_manager",
-                "password": "recall_manager",
-                "email": "manager@example.com",
-                "groups_id": [Command.set([env.ref("halley_aesthetics.group_manager").id])],
-            }
-        )
-        stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
-        room = env["stock.location"].create(
-            {"name": "Recall Room", "location_id": stock.id, "is_treatment_room": True}
-        )
+        manager = self._user("recall_manager", "halley_aesthetics.group_manager", email="manager@example.com")
+        room = self._room("Recall Room")
         vial = env["product.product"].create(
             {"name": "Recall Rejuran vial", "is_storable": True, "tracking": "lot"}
         )
@@ -31,21 +22,8 @@ class TestRecallUi(HttpCase):
                 {"name": "TOUR-SAFE-2", "product_id": vial.id},
             ]
         )
-        env["stock.quant"].with_context(inventory_mode=True).create(
-            [
-                {"product_id": vial.id, "lot_id": recalled.id, "location_id": room.id, "inventory_quantity": 2},
-                {"product_id": vial.id, "lot_id": other.id, "location_id": room.id, "inventory_quantity": 5},
-            ]
-        ).action_apply_inventory()
-        treatment = env["product.product"].create({"name": "Recall Rejuran", "type": "consu"})
-        protocol = env["mrp.bom"].create(
-            {
-                "product_tmpl_id": treatment.product_tmpl_id.id,
-                "type": "phantom",
-                "is_treatment_protocol": True,
-                "bom_line_ids": [Command.create({"product_id": vial.id, "product_qty": 1})],
-            }
-        )
+        self._count_in(room, [(vial, 2, recalled), (vial, 5, other)])
+        protocol = self._protocol("Recall Rejuran", [(vial, 1)])
         patients = env["res.partner"].create(
             [
                 {"name": "Recall Patient One", "email": "one@example.com", "is_patient": True},
