@@ -11,4 +11,5 @@ test:
 setup:
 	@bash scripts/setup.sh >/dev/null
 lint: setup
-	@"$$(bash scripts/setup.sh | sed -n 's/^VENV=//p')/bin/ruff" check halley_aesthetics tests
+	@venv="$$(bash scripts/setup.sh | sed -n 's/^VENV=//p')"; \
+	"$$venv/bin/ruff" check halley_aesthetics tests && "$$venv/bin/pylint" --rcfile=.pylintrc halley_aesthetics tests

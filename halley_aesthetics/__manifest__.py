@@ -43,5 +43,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

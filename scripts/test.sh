@@ -27,6 +27,11 @@ if ! "$VENV/bin/ruff" check --quiet halley_aesthetics tests; then
     echo "[test] ruff found problems" >&2
     status=1
 fi
+echo "[test] lint (pylint-odoo)"
+if ! "$VENV/bin/pylint" --rcfile=.pylintrc halley_aesthetics tests; then
+    echo "[test] pylint-odoo found problems" >&2
+    status=1
+fi
 
 echo "[test] Odoo: installing halley_aesthetics in $DB with --test-enable (log: $ODOO_LOG)"
 "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DB" -i halley_aesthetics \

@@ -109,7 +109,7 @@ def test_two_sessions_never_redeem_the_last_session_twice(registry, caplog):
         assert package.amount_deferred == 0.0
         # Leave the room as found: B is cancelled, A's stock is returned.
         (a | b).action_cancel()
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
 
 
 def test_the_second_redemption_waits_for_the_first(registry, caplog):
@@ -146,4 +146,4 @@ def test_the_second_redemption_waits_for_the_first(registry, caplog):
         env = _env(cr)
         assert env["halley.patient.package"].browse(package_id).sessions_used == 1
         env["halley.treatment.session"].browse([session_a, session_b]).action_cancel()
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit

@@ -40,8 +40,9 @@ class AccountMoveLine(models.Model):
     def _copy_data_extend_business_fields(self, values):
         # Credit notes and reversals keep the link to the session, package and the
         # package line they reverse (copy=False keeps plain duplicates unlinked).
-        super()._copy_data_extend_business_fields(values)
+        res = super()._copy_data_extend_business_fields(values)
         values["treatment_session_id"] = self.treatment_session_id.id
         values["halley_package_id"] = self.halley_package_id.id
         if self.patient_package_ids:
             values["halley_package_origin_line_id"] = self.id
+        return res

@@ -37,12 +37,12 @@ class HalleyPackageLedger(models.Model):
         ],
         readonly=True,
     )
-    package_id = fields.Many2one("halley.patient.package", string="Package", readonly=True)
+    package_id = fields.Many2one("halley.patient.package", readonly=True)
     product_id = fields.Many2one("product.product", string="Package product", readonly=True)
-    patient_id = fields.Many2one("res.partner", string="Patient", readonly=True)
+    patient_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    session_id = fields.Many2one("halley.treatment.session", string="Session", readonly=True)
+    session_id = fields.Many2one("halley.treatment.session", readonly=True)
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     sessions = fields.Integer(string="Sessions owed", readonly=True, aggregator="sum")
     amount = fields.Monetary(string="Value owed", readonly=True, aggregator="sum")

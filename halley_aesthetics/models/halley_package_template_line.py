@@ -14,7 +14,6 @@ class HalleyPackageTemplateLine(models.Model):
     )
     protocol_id = fields.Many2one(
         "mrp.bom",
-        string="Protocol",
         required=True,
         ondelete="restrict",
         domain="[('is_treatment_protocol', '=', True)]",

@@ -24,7 +24,7 @@ class HalleyPatientPackage(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     patient_id = fields.Many2one(
-        "res.partner", string="Patient", required=True, index=True, readonly=True
+        "res.partner", required=True, index=True, readonly=True
     )
     product_id = fields.Many2one(
         "product.product", string="Package product", required=True, readonly=True

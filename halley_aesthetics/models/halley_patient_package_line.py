@@ -12,7 +12,7 @@ class HalleyPatientPackageLine(models.Model):
         "halley.patient.package", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="package_id.company_id", store=True)
-    protocol_id = fields.Many2one("mrp.bom", string="Protocol", required=True, readonly=True)
+    protocol_id = fields.Many2one("mrp.bom", required=True, readonly=True)
     sessions_bought = fields.Integer(string="Bought", required=True, readonly=True)
     sessions_used = fields.Integer(string="Used", readonly=True, default=0)
     sessions_refunded = fields.Integer(string="Refunded", readonly=True, default=0)

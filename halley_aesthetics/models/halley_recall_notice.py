@@ -9,9 +9,9 @@ class HalleyRecallNotice(models.Model):
     _description = "Lot recall notice"
     _order = "date desc, id desc"
 
-    lot_id = fields.Many2one("stock.lot", string="Lot", required=True, index=True, readonly=True)
+    lot_id = fields.Many2one("stock.lot", required=True, index=True, readonly=True)
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
-    patient_id = fields.Many2one("res.partner", string="Patient", required=True, index=True, readonly=True)
+    patient_id = fields.Many2one("res.partner", required=True, index=True, readonly=True)
     session_ids = fields.Many2many("halley.treatment.session", string="Sessions", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Datetime(string="Notified on", required=True, readonly=True, default=fields.Datetime.now)

@@ -13,7 +13,7 @@ class HalleyScreeningQuestion(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Question", required=True, translate=True)
     guidance = fields.Text(
-        string="Guidance", translate=True, help="What the practitioner should check or tell the patient."
+        translate=True, help="What the practitioner should check or tell the patient."
     )
     severity = fields.Selection(
         [("hard_stop", "Hard stop"), ("warning", "Warning")],

@@ -55,7 +55,6 @@ class HalleyTreatmentSession(models.Model):
     )
     patient_id = fields.Many2one(
         "res.partner",
-        string="Patient",
         required=True,
         index=True,
         tracking=True,
@@ -64,7 +63,6 @@ class HalleyTreatmentSession(models.Model):
     )
     practitioner_id = fields.Many2one(
         "res.users",
-        string="Practitioner",
         tracking=True,
         default=lambda self: self.env.user,
         domain=lambda self: [
@@ -73,7 +71,6 @@ class HalleyTreatmentSession(models.Model):
     )
     room_id = fields.Many2one(
         "stock.location",
-        string="Room",
         required=True,
         tracking=True,
         check_company=True,
@@ -81,7 +78,6 @@ class HalleyTreatmentSession(models.Model):
     )
     protocol_id = fields.Many2one(
         "mrp.bom",
-        string="Protocol",
         required=True,
         tracking=True,
         check_company=True,
@@ -146,7 +142,6 @@ class HalleyTreatmentSession(models.Model):
     # Packages: the course this session is paid from.
     package_id = fields.Many2one(
         "halley.patient.package",
-        string="Package",
         compute="_compute_package_id",
         store=True,
         readonly=False,
@@ -184,13 +179,11 @@ class HalleyTreatmentSession(models.Model):
     screening_ids = fields.One2many(
         "halley.session.screening",
         "session_id",
-        string="Screening",
         groups="halley_aesthetics.group_practitioner",
     )
     consent_ids = fields.One2many(
         "halley.session.consent",
         "session_id",
-        string="Consent",
         groups="halley_aesthetics.group_practitioner",
     )
     has_procedure_consent = fields.Boolean(

@@ -120,7 +120,7 @@ class ResCompany(models.Model):
     @api.model
     def _setup_treatment_consumption(self):
         """Called at install: every company with a warehouse gets its types."""
-        for company in self.sudo().search([]):
+        for company in self.sudo().search([]):  # pylint: disable=no-search-all
             if self.env["stock.warehouse"].sudo().search_count(
                 [("company_id", "=", company.id)], limit=1
             ):

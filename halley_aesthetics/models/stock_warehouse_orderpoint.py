@@ -78,6 +78,8 @@ class StockWarehouseOrderpoint(models.Model):
 
     def _quantity_in_progress(self):
         res = super()._quantity_in_progress()
+        if self.env.context.get("halley_odoo_in_progress"):
+            return res  # Odoo's own figure: quotations and other supply in progress
         expired = self._halley_expired_quantities()
         packages = self._halley_package_demands()
         for orderpoint in self:
@@ -165,7 +167,7 @@ class StockWarehouseOrderpoint(models.Model):
     def _compute_halley_quantities(self):
         expired = self._halley_expired_quantities()
         packages = self._halley_package_demands()
-        in_progress = super()._quantity_in_progress()
+        in_progress = self.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
         Move = self.env["stock.move"].sudo()
         for orderpoint in self:
             if not (orderpoint.product_id and orderpoint.location_id and orderpoint.lead_days_date):

@@ -125,7 +125,7 @@ class TestSafety(HalleyPackageCommon):
         with self.assertRaisesRegex(UserError, "No procedure consent is recorded for .*record the patient's consent"):
             session.with_user(self.practitioner).action_start()
         action = session.with_user(self.practitioner).action_record_consent()
-        consent = self.env["halley.session.consent"].with_user(self.practitioner).with_context(action["context"]).create(
+        consent = self.env["halley.session.consent"].with_user(self.practitioner).with_context(**action["context"]).create(
             {"photo_record": True, "photo_marketing": False, "note": "Form CF-1"}
         )
         self.assertEqual((consent.procedure, consent.recorded_by_id, consent.date), (True, self.practitioner, NOW))

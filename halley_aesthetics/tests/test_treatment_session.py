@@ -129,7 +129,7 @@ class TestTreatmentSession(HalleyCommon):
         self.assertEqual(action["res_model"], "halley.session.deviation")
         self.assertEqual(session.state, "in_progress", "nothing happens before the reason")
         wizard = Form(
-            self.env["halley.session.deviation"].with_user(self.practitioner).with_context(action["context"])
+            self.env["halley.session.deviation"].with_user(self.practitioner).with_context(**action["context"])
         )
         wizard.reason = "Larger treatment area: neck included"
         wizard.save().action_confirm()

@@ -12,8 +12,8 @@ class HalleyLotRecall(models.TransientModel):
     _name = "halley.lot.recall"
     _description = "Lot recall"
 
-    lot_id = fields.Many2one("stock.lot", string="Lot")
-    product_id = fields.Many2one("product.product", string="Product", domain="[('tracking', '!=', 'none')]")
+    lot_id = fields.Many2one("stock.lot")
+    product_id = fields.Many2one("product.product", domain="[('tracking', '!=', 'none')]")
     lot_name = fields.Char(string="Lot number", help="The lot number as printed on the recall notice.")
     lot_ids = fields.Many2many("stock.lot", string="Lots found", compute="_compute_line_ids", store=True)
     line_ids = fields.One2many(
@@ -139,8 +139,8 @@ class HalleyLotRecallLine(models.TransientModel):
     _order = "date desc"
 
     recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")
-    session_id = fields.Many2one("halley.treatment.session", string="Session", readonly=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot", readonly=True)
+    session_id = fields.Many2one("halley.treatment.session", readonly=True)
+    lot_id = fields.Many2one("stock.lot", readonly=True)
     quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
     patient_id = fields.Many2one(related="session_id.patient_id", string="Patient")
     date = fields.Datetime(related="session_id.scheduled_start", string="Date")
