@@ -6,7 +6,7 @@ virtualenv, which has websocket-client:
     ~/.cache/halley-aesthetics/venv-py3.11/bin/python docs/screenshots/take_screenshots.py \
         [--url http://localhost:8069] [--db halley] [--login admin] [--password admin] \
         [--chromium /usr/bin/chromium] [--debug-port 9333] [--out docs/screenshots] \
-        [--prepare-packages] [--only NAME.png ...]
+        [--prepare-packages] [--prepare-safety] [--prepare-bookings] [--only NAME.png ...]
 
 It logs in through the /web/login form over the Chrome DevTools Protocol, then opens
 each page below and saves a 1400x900 PNG. Record ids (the done demo session, the
@@ -20,6 +20,20 @@ package already exists: as `billing`, it posts an invoice of one Baby Skin Trio 
 for her in Treatment Room 1 (today, +21 and +42 days) and one Rejuran session for Aisha
 Rahman without package (so "To invoice" lists it). It writes to the database: use it on
 the demo database only. Without a package the package screenshots are skipped.
+
+session_screening.png needs a confirmed session of Aisha Rahman with a warning answered
+yes and not acknowledged; --prepare-safety makes one, unless it exists: it answers her
+confirmed demo session's screening, "yes" to the anticoagulant question, "no" to the
+others (without starting it). purchase_rfq.png (and the booked demand in
+replenishment.png) needs next week's bookings; --prepare-bookings makes them, unless a
+request for quotation made by a reordering rule already exists: six Baby Skin Trio
+sessions for the demo patients in Treatment Room 1, 6 to 8 days ahead, with procedure
+consent, confirmed (not started), so Odoo's reordering rules create the requests for
+quotation of the rules they take under their minimum: DermaFill (HA); PharmaResearch
+(Rejuran) only if its stock is already low, as six sessions do not take a fresh demo
+clinic's Rejuran under its minimum. Both write to the database too.
+lot_recall.png opens Clinic > Stock > Lot recall and types the lot number RJ24A017 (the
+Rejuran lot of the demo's completed session); it never notifies anyone.
 --only retakes just the named files.
 """
 
@@ -79,6 +93,12 @@ class Cdp:
     def screenshot(self, path):
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
+
+
+def click_text(selector, text):
+    """A script that clicks the first element matching `selector` whose text is `text`."""
+    return (f"[...document.querySelectorAll({json.dumps(selector)})]"
+            f".find(e => e.textContent.trim() === {json.dumps(text)}).click()")
 
 
 def connect(url, db, login, password):
@@ -175,6 +195,67 @@ def prepare_packages(url, db, rpc):
         print(f"completed {info['name']} {info['package_progress'] or '(no package)'}")
 
 
+def prepare_safety(rpc):
+    """Answer the screening of Aisha Rahman's confirmed session: "yes" to the
+    anticoagulant question (left unacknowledged), "no" to the others. Does nothing if
+    such a flagged session exists."""
+    if lookup_screening_session(rpc):
+        print("a confirmed session with a flagged warning exists: nothing prepared")
+        return
+    sessions = rpc(
+        "halley.treatment.session", "search",
+        [("patient_id.name", "ilike", "Aisha"), ("state", "=", "confirmed")], order="id", limit=1,
+    )
+    if not sessions:
+        raise SystemExit("Aisha Rahman has no confirmed session: is the demo data installed?")
+    lines = rpc("halley.session.screening", "search_read", [("session_id", "=", sessions[0])],
+                fields=["question"])
+    if not any("anticoagulant" in line["question"].lower() for line in lines):
+        raise SystemExit(f"session {sessions[0]} has no anticoagulant screening question")
+    for line in lines:
+        answer = "yes" if "anticoagulant" in line["question"].lower() else "no"
+        rpc("halley.session.screening", "write", [line["id"]], {"answer": answer, "acknowledged": False})
+    print(f"answered the screening of session {sessions[0]} (anticoagulants: yes)")
+
+
+def prepare_bookings(rpc):
+    """Book and confirm six Baby Skin Trio sessions 6 to 8 days ahead, so the reordering
+    rules create requests for quotation. Does nothing if a rule already made one."""
+    if rpc("purchase.order", "search", [("state", "in", ("draft", "sent")), ("origin", "like", "OP/")], limit=1):
+        print("a request for quotation from a reordering rule exists: nothing booked")
+        return
+    patients = rpc("res.partner", "search",
+                   [("name", "in", ("Grace Lim", "Aisha Rahman", "Chen Wei"))], order="name")
+    if len(patients) != 3:
+        raise SystemExit("the demo patients are missing")
+    trio, room = xmlid(rpc, "bom_trio_demo"), xmlid(rpc, "room_1_demo")
+    today = datetime.date.today()
+    sessions = []
+    for index, (days, hour) in enumerate(((6, 2), (6, 4), (7, 2), (7, 5), (8, 3), (8, 6))):
+        start = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour))
+        sessions.append(rpc("halley.treatment.session", "create", {
+            "patient_id": patients[index % 3], "protocol_id": trio, "room_id": room,
+            "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
+            "consent_ids": [(0, 0, {"procedure": True})],
+        }))
+    rpc("halley.treatment.session", "action_confirm", sessions)
+    orders = rpc("purchase.order", "search_read", [("state", "in", ("draft", "sent")), ("origin", "like", "OP/")],
+                 fields=["name", "partner_id"])
+    print(f"confirmed {len(sessions)} Baby Skin Trio sessions; requests for quotation: "
+          + (", ".join(f"{o['name']} ({o['partner_id'][1]})" for o in orders) or "none"))
+
+
+def lookup_screening_session(rpc):
+    """Aisha Rahman's confirmed session with a flagged warning not acknowledged, or None."""
+    lines = rpc(
+        "halley.session.screening", "search_read",
+        [("session_id.patient_id.name", "ilike", "Aisha"), ("session_id.state", "=", "confirmed"),
+         ("flagged", "=", True), ("severity", "=", "warning"), ("acknowledged", "=", False)],
+        fields=["session_id"], order="id", limit=1,
+    )
+    return lines[0]["session_id"][0] if lines else None
+
+
 def main():
     here = pathlib.Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -187,17 +268,25 @@ def main():
     parser.add_argument("--out", type=pathlib.Path, default=here)
     parser.add_argument("--prepare-packages", action="store_true",
                         help="sell and use up a demo package first (writes to the database)")
+    parser.add_argument("--prepare-safety", action="store_true",
+                        help="answer a demo session's screening with a warning first (writes to the database)")
+    parser.add_argument("--prepare-bookings", action="store_true",
+                        help="book and confirm next week's sessions first (writes to the database)")
     parser.add_argument("--only", nargs="+", metavar="NAME.png", help="retake only these files")
     args = parser.parse_args()
     url = args.url.rstrip("/")
     rpc = connect(url, args.db, args.login, args.password)
     if args.prepare_packages:
         prepare_packages(url, args.db, rpc)
+    if args.prepare_safety:
+        prepare_safety(rpc)
+    if args.prepare_bookings:
+        prepare_bookings(rpc)
     session_id, protocol_id = lookup_ids(rpc)
     package = lookup_package(rpc)
 
     # (file, path, selector that proves the page rendered[, (script to run, selector
-    # that proves it took effect)])
+    # that proves it took effect), ...])
     shots = [
         ("sessions_kanban.png",
          "/odoo/action-halley_aesthetics.halley_treatment_session_action?view_type=kanban",
@@ -222,6 +311,55 @@ def main():
          ("document.querySelectorAll('.o_list_renderer .o_group_header').forEach(g => g.click())",
           ".o_list_renderer .o_data_row")),
     ]
+    shots += [
+        # fold the search panel and hide the Route, Supplier and Trigger columns (in this
+        # throwaway browser profile only) so that the suggested order fits in the picture
+        ("replenishment.png",
+         "/odoo/action-halley_aesthetics.stock_warehouse_orderpoint_action_halley",
+         ".o_list_renderer .o_data_row",
+         ("document.querySelector('.o_search_panel .fa-angle-double-left').closest('button').click()",
+          ".o_search_panel_sidebar .fa-angle-double-right"),
+         ("document.querySelector('.o_optional_columns_dropdown button').click()",
+          ".o-dropdown--menu input[name=route_id]"),
+         ("['route_id', 'supplier_id', 'trigger'].forEach(name => {"
+          " const box = document.querySelector(`.o-dropdown--menu input[name=${name}]`);"
+          " if (box.checked) box.click(); })",
+          ".o_list_renderer thead:not(:has(th[data-name=route_id], th[data-name=supplier_id],"
+          " th[data-name=trigger]))"),
+         ("document.querySelector('.o_optional_columns_dropdown button').click()",
+          "body:not(:has(.o-dropdown--menu))")),
+        ("expiring_soon.png",
+         "/odoo/action-halley_aesthetics.stock_quant_action_halley_expiring",
+         ".o_list_renderer .o_data_row.text-danger"),
+        # Clinic > Stock > Lot recall opens a dialog: type the lot number, leave the field
+        ("lot_recall.png",
+         "/odoo/action-halley_aesthetics.stock_warehouse_orderpoint_action_halley",
+         ".o_menu_sections",
+         (click_text(".o_menu_sections button, .o_menu_sections a", "Stock"),
+          ".dropdown-menu .dropdown-item"),
+         (click_text(".dropdown-menu .dropdown-item", "Lot recall"),
+          ".modal .o_form_view .o_field_widget[name=lot_name] input"),
+         ("(() => { const input = document.querySelector('.modal .o_field_widget[name=lot_name] input');"
+          " input.focus(); input.value = 'RJ24A017';"
+          " input.dispatchEvent(new Event('input', {bubbles: true}));"
+          " input.dispatchEvent(new Event('change', {bubbles: true})); input.blur();"
+          " document.querySelector('.modal .modal-title').click(); })()",
+          ".modal .o_field_widget[name=line_ids] .o_data_row")),
+        ("purchase_rfq.png",
+         "/odoo/action-purchase.purchase_rfq",
+         ".o_list_renderer .o_data_row"),
+    ]
+    screening_session_id = lookup_screening_session(rpc)
+    if screening_session_id:
+        shots.append(
+            ("session_screening.png",
+             f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{screening_session_id}",
+             ".o_form_view .o_notebook",
+             (click_text(".o_notebook .nav-link", "Screening"),
+              ".o_form_view .o_field_widget[name=screening_ids] .o_data_row.text-warning")))
+    else:
+        print("no confirmed session of Aisha Rahman with a flagged warning: session_screening.png "
+              "skipped (--prepare-safety makes one)")
     if package:
         package_id, invoice_id, package_session_id = package
         shots += [
@@ -286,8 +424,7 @@ def main():
             for name, path, selector, *then in shots:
                 cdp.goto(f"{url}{path}")
                 cdp.wait_for_odoo(selector)
-                if then:
-                    script, then_selector = then[0]
+                for script, then_selector in then:
                     cdp.evaluate(script)
                     cdp.wait_for_odoo(then_selector)
                 cdp.screenshot(args.out / name)

@@ -276,6 +276,7 @@ class TestLotRecall(HalleyPackageCommon):
         message = grace_notice.message_id
         self.assertEqual((message.model, message.res_id), ("res.partner", self.patient.id))
         self.assertIn("TRJ-EARLY", message.body)
+        self.assertIn("Dear T Patient Grace,", message.body, "the template is rendered for each patient")
         self.assertEqual(message.subject, "Recall of T Rejuran")
         self.assertEqual(message.partner_ids, self.patient, "emailed to her")
         self.assertEqual(message.notification_ids.notification_type, "email")

@@ -101,7 +101,12 @@ class HalleyLotRecall(models.TransientModel):
                 )
                 for line in own
             )
-            body = (self.body or Markup("")) + details
+            # The text may use placeholders such as {{ object.name }}: rendered for
+            # each patient (the object), as Odoo renders its templates.
+            greeting = self.env["mail.render.mixin"]._render_template(
+                self.body or "", "res.partner", patient.ids, engine="inline_template"
+            )[patient.id]
+            body = Markup(greeting) + details
             message = patient.sudo().message_post(
                 body=body,
                 subject=self.subject,
