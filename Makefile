@@ -3,7 +3,7 @@
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
 # Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
 #            DB_PASSWORD TEST_DB TEST_HTTP_PORT (see README.md)
-.PHONY: run test setup lint
+.PHONY: run test setup lint bench
 run:
 	@bash scripts/run.sh
 test:
@@ -13,3 +13,5 @@ setup:
 lint: setup
 	@venv="$$(bash scripts/setup.sh | sed -n 's/^VENV=//p')"; \
 	"$$venv/bin/ruff" check halley_aesthetics tests && "$$venv/bin/pylint" --rcfile=.pylintrc halley_aesthetics tests
+bench:
+	@bash scripts/bench.sh
