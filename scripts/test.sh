@@ -22,6 +22,19 @@ trap cleanup EXIT
 cleanup
 
 status=0
+# check_clean_log FILE LABEL: fail the run on any WARNING/ERROR/CRITICAL line of
+# Odoo's in FILE, printing them and the context of the first one.
+check_clean_log() {
+    local bad first
+    bad="$(grep -nE "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$1" || true)"
+    [ -z "$bad" ] && return 0
+    echo "[test] $2 has WARNING/ERROR/CRITICAL lines:" >&2
+    echo "$bad" | head -50 >&2
+    echo "[test] context of the first one:" >&2
+    first="$(echo "$bad" | head -1 | cut -d: -f1)"
+    sed -n "${first},$((first + 40))p" "$1" >&2
+    status=1
+}
 echo "[test] lint (ruff)"
 if ! "$VENV/bin/ruff" check --quiet halley_aesthetics tests; then
     echo "[test] ruff found problems" >&2
@@ -53,15 +66,7 @@ if [ "$odoo_rc" -ne 0 ]; then
     status=1
 fi
 # A clean log is part of passing.
-bad_lines="$(grep -nE "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$ODOO_LOG" || true)"
-if [ -n "$bad_lines" ]; then
-    echo "[test] Odoo's log has WARNING/ERROR/CRITICAL lines:" >&2
-    echo "$bad_lines" | head -50 >&2
-    echo "[test] context of the first ones:" >&2
-    first="$(echo "$bad_lines" | head -1 | cut -d: -f1)"
-    sed -n "${first},$((first + 40))p" "$ODOO_LOG" >&2
-    status=1
-fi
+check_clean_log "$ODOO_LOG" "Odoo's log"
 if [ "$odoo_total" -eq 0 ]; then
     echo "[test] Odoo ran no test" >&2
     status=1
@@ -86,12 +91,7 @@ if [ "$pytest_rc" -ne 0 ]; then
     status=1
 fi
 
-bad_lines="$(grep -nE "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$PYTEST_LOG" || true)"
-if [ -n "$bad_lines" ]; then
-    echo "[test] Odoo logged WARNING/ERROR/CRITICAL lines during pytest:" >&2
-    echo "$bad_lines" | head -20 >&2
-    status=1
-fi
+check_clean_log "$PYTEST_LOG" "Odoo's log during pytest"
 
 failed=$((odoo_failed + odoo_errors + py_failed))
 passed=$((odoo_total - odoo_failed - odoo_errors + py_passed))
