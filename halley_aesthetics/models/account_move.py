@@ -17,11 +17,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         for move in self:
-            if move.line_ids.filtered(lambda line: line.halley_package_origin_line_id) and (
-                self.env["halley.patient.package"].sudo().search_count(
-                    [("refund_line_id", "in", move.line_ids.ids)], limit=1
-                )
-            ):
+            if move.sudo().line_ids.halley_refunded_package_ids:
                 raise UserError(
                     self.env._(
                         "The credit note %(move)s has cancelled package sessions: it cannot "

@@ -2,7 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, format_date
+from odoo.tools import float_is_zero
+
+from ..tools import lock_rows
 
 
 class HalleyPatientPackage(models.Model):
@@ -97,7 +99,6 @@ class HalleyPatientPackage(models.Model):
     move_line_ids = fields.One2many(
         "account.move.line", "halley_package_id", string="Revenue entries", readonly=True
     )
-    last_session_date = fields.Datetime(compute="_compute_last_session_date")
 
     _sql_constraints = [
         (
@@ -136,12 +137,6 @@ class HalleyPatientPackage(models.Model):
             package.amount_deferred = (
                 package.amount_total - recognized - package.amount_released
             )
-
-    @api.depends("session_ids.package_redeemed", "session_ids.scheduled_start")
-    def _compute_last_session_date(self):
-        for package in self:
-            redeemed = package.session_ids.filtered("package_redeemed")
-            package.last_session_date = max(redeemed.mapped("scheduled_start"), default=False)
 
     @api.depends("name", "product_id", "sessions_remaining", "sessions_total")
     def _compute_display_name(self):
@@ -200,23 +195,12 @@ class HalleyPatientPackage(models.Model):
         then replayed and sees the new balance. Two sessions can therefore never
         redeem the same last session.
         """
-        if self:
-            # An expected, retried failure: not a "bad query" for the log.
-            self.env.cr.execute(
-                "SELECT id FROM halley_patient_package WHERE id IN %s ORDER BY id FOR UPDATE",
-                [tuple(self.ids)],
-                log_exceptions=False,
-            )
-            self.invalidate_recordset()
-            self.line_ids.invalidate_recordset()
+        lock_rows(self)
+        self.line_ids.invalidate_recordset()
 
     def _line_for(self, protocol):
         self.ensure_one()
         return self.line_ids.filtered(lambda line: line.protocol_id == protocol)[:1]
-
-    def _is_valid_on(self, date):
-        self.ensure_one()
-        return self.state == "active" and date <= self.date_valid_until
 
     def _update_state(self):
         today = fields.Date.context_today(self)
@@ -342,13 +326,6 @@ class HalleyPatientPackage(models.Model):
             "default_patient_id": self.patient_id.id,
         }
         return action
-
-    def _expiry_message(self, date):
-        return self.env._(
-            "The package %(package)s expired on %(date)s.",
-            package=self.name,
-            date=format_date(self.env, self.date_valid_until),
-        )
 
     def _check_not_refunded_or_used(self):
         for package in self:

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date, format_datetime
 
 from ..report.aftercare_pdf import render_aftercare_pdf
+from ..tools import lock_rows
 
 
 class HalleyTreatmentSession(models.Model):
@@ -573,15 +574,9 @@ class HalleyTreatmentSession(models.Model):
         already invoiced are skipped; a session is never invoiced twice."""
         if not self.env.user.has_group("account.group_account_invoice"):
             raise UserError(self.env._("Only billing staff can invoice treatment sessions."))
-        if self:
-            # Two billing users invoicing the same sessions at once: the second
-            # waits here, then is replayed and sees them invoiced.
-            self.env.cr.execute(
-                "SELECT id FROM halley_treatment_session WHERE id IN %s ORDER BY id FOR UPDATE",
-                [tuple(self.ids)],
-                log_exceptions=False,
-            )
-            self.invalidate_recordset(["invoice_status"])
+        # Two billing users invoicing the same sessions at once: the second waits
+        # here, then is replayed and sees them invoiced.
+        lock_rows(self)
         sessions = self.filtered(lambda s: s.invoice_status == "to_invoice")
         if not sessions:
             raise UserError(
@@ -608,11 +603,9 @@ class HalleyTreatmentSession(models.Model):
                     ],
                 }
             )
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
-        if len(invoices) == 1:
-            action.update(views=[(False, "form")], res_id=invoices.id)
-        else:
-            action["domain"] = [("id", "in", invoices.ids)]
+        action = self.env["ir.actions.act_window"]._halley_for_records(
+            "account.action_move_out_invoice_type", invoices
+        )
         action["context"] = {"default_move_type": "out_invoice"}
         return action
 
@@ -815,7 +808,7 @@ class HalleyTreatmentSession(models.Model):
 
     # ------------------------------------------------------------------ packages
 
-    def _check_package_redemption(self, locked=False):
+    def _check_package_redemption(self):
         """Refuse, in billing's and the practitioner's words, a redemption the
         package does not allow."""
         for session in self:
@@ -898,12 +891,11 @@ class HalleyTreatmentSession(models.Model):
 
     def _redeem_packages(self):
         """Take one session from each session's package and earn its share of the
-        price. Runs under a row lock on the packages (see ``_lock``)."""
-        packages = self.package_id.sudo()
-        packages._lock()
-        self._check_package_redemption()
+        price. Runs under the row lock ``_action_done`` took on the packages; each
+        session is checked against the balance its predecessors in the batch left."""
         today = fields.Date.context_today(self)
         for session in self:
+            session._check_package_redemption()
             package = session.package_id.sudo()
             line = package._line_for(session.protocol_id)
             share = package._next_share()
