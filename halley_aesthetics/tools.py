@@ -17,3 +17,31 @@ def lock_rows(records):
             log_exceptions=False,
         )
         records.invalidate_recordset()
+
+
+# Clinic users who may see the clinic's records from other apps' screens (packages
+# on invoice lines, sessions and packages on a contact). Everyone else in the same
+# Odoo reads and writes invoices and contacts exactly as without the addon: fields
+# that point to the clinic's models carry these groups, and the addon's own code
+# reads them as superuser.
+CLINIC_GROUPS = "halley_aesthetics.group_practitioner,halley_aesthetics.group_billing"
+# Clinical data (screening, consent, notes, deviation reasons, photos): clinicians.
+CLINICIAN_GROUPS = "halley_aesthetics.group_practitioner"
+
+
+def check_domain_field_access(model, domain, field_names=None):
+    """Refuse a search on a field the user may not read, as Odoo refuses reading
+    it. Odoo checks fields with groups only when it reads their column; a search
+    on a one2many or on a computed field would otherwise answer "which records
+    have this value" about data the user cannot see. ``field_names``: the fields
+    to check (default: every field of ``model`` in the domain)."""
+    if model.env.su or not domain:
+        return
+    names = set()
+    for leaf in domain:
+        if isinstance(leaf, list | tuple) and leaf and isinstance(leaf[0], str):
+            name = leaf[0].split(".", 1)[0]
+            if field_names is None or name in field_names:
+                names.add(name)
+    if names:
+        model.check_field_access_rights("read", sorted(names))

@@ -47,6 +47,8 @@ def test_every_model_has_access_rules():
     declared = set()
     for py in ADDON.rglob("*.py"):
         for match in re.finditer(r'^\s*_name = "([a-z_.]+)"', py.read_text(), re.M):
+            if match.group(1).startswith("report."):
+                continue  # a report's rendering model: abstract, nothing to access
             declared.add("model_" + match.group(1).replace(".", "_"))
     assert declared, "no model found"
     assert declared <= models_with_access, f"models without access rules: {declared - models_with_access}"
@@ -59,4 +61,7 @@ def test_one_model_per_file():
         classes = re.findall(r"^class ", py.read_text(), re.M)
         names = re.findall(r'^\s*_(?:name|inherit) = "([a-z_.]+)"', py.read_text(), re.M)
         assert len(set(names)) <= len(classes)
-        assert py.stem == names[0].replace(".", "_"), f"{py.name} should be named after {names[0]}"
+        # One concern of a large model may have its own file, named after the model
+        # and the concern (halley_treatment_session_reminder.py).
+        model = names[0].replace(".", "_")
+        assert py.stem == model or py.stem.startswith(model + "_"), f"{py.name} should be named after {names[0]}"

@@ -1,4 +1,5 @@
 from . import ir_actions_act_window
+from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -16,9 +17,11 @@ from . import stock_move
 from . import stock_move_line
 from . import halley_screening_question
 from . import halley_treatment_session
+from . import halley_treatment_session_reminder
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_recall_notice
+from . import halley_patient_access_log
 from . import halley_patient_package
 from . import halley_patient_package_line
 from . import account_move

@@ -9,6 +9,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         # Refuse before anything is posted: nothing half-written.
         self._halley_check_package_lines()
+        self._halley_check_session_lines()
         posted = super()._post(soft=soft)
         posted._halley_create_packages()
         posted._halley_refund_packages()
@@ -16,16 +17,18 @@ class AccountMove(models.Model):
         return posted
 
     def button_draft(self):
+        # Packages are read as superuser: resetting any move to draft must work for
+        # accountants outside the clinic groups exactly as without the addon.
         for move in self:
             if move.sudo().line_ids.halley_refunded_package_ids:
                 raise UserError(
                     self.env._(
                         "The credit note %(move)s has cancelled package sessions: it cannot "
                         "be reset to draft.",
-                        move=move.name,
+                        move=move.display_name,
                     )
                 )
-        packages = self.invoice_line_ids.patient_package_ids.sudo()
+        packages = self.sudo().invoice_line_ids.patient_package_ids
         packages._check_not_refunded_or_used()
         res = super().button_draft()
         # Re-posting the invoice sells the packages again.
@@ -49,12 +52,28 @@ class AccountMove(models.Model):
                 line.env._(
                     "%(move)s: %(product)s is a package of sessions; invoice or credit it "
                     "in whole units (quantity %(qty)s).",
-                    move=line.move_id.name,
+                    move=line.move_id.display_name,
                     product=line.product_id.display_name,
                     qty=line.quantity,
                 )
             )
         return int(units)
+
+    @staticmethod
+    def _halley_check_package_price(line):
+        """A package is never sold (nor credited) at a negative price: it would
+        create a package worth less than nothing."""
+        if float_compare(line.price_unit, 0.0, precision_rounding=line.currency_id.rounding) < 0:
+            raise UserError(
+                line.env._(
+                    "%(move)s: the package %(product)s has a negative price (%(price)s). "
+                    "A package is sold at its price or free, never below zero: give a "
+                    "discount instead.",
+                    move=line.move_id.display_name,
+                    product=line.product_id.display_name,
+                    price=line.currency_id.format(line.price_unit),
+                )
+            )
 
     def _halley_check_package_account(self, line):
         deferred = line.company_id._halley_get_deferred_account(raise_if_missing=True)
@@ -64,7 +83,7 @@ class AccountMove(models.Model):
                     "%(move)s: the package %(product)s must be booked to the deferred "
                     "revenue account %(account)s, not %(wrong)s: its sessions are not "
                     "delivered yet.",
-                    move=line.move_id.name,
+                    move=line.move_id.display_name,
                     product=line.product_id.display_name,
                     account=deferred.display_name,
                     wrong=line.account_id.display_name,
@@ -75,13 +94,16 @@ class AccountMove(models.Model):
         sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         for line in sales._halley_package_lines():
             units = self._halley_units(line)
+            self._halley_check_package_price(line)
             self._halley_check_package_account(line)
             if line.move_id.move_type == "out_refund":
                 self._halley_packages_to_refund(line, units)
 
     def _halley_create_packages(self):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        lines = invoices._halley_package_lines().filtered(lambda line: not line.patient_package_ids)
+        lines = invoices.sudo()._halley_package_lines().filtered(
+            lambda line: not line.patient_package_ids
+        ).with_env(self.env)
         if not lines:
             return
         Package = self.env["halley.patient.package"].sudo()
@@ -103,18 +125,54 @@ class AccountMove(models.Model):
     def _halley_packages_to_refund(self, line, units):
         """The packages a credit note line cancels: ``units`` of those sold by the
         invoice line it reverses, those with the most sessions left first."""
-        origin = line.halley_package_origin_line_id
+        origin = line.sudo().halley_package_origin_line_id
+        refund = line.move_id
         if not origin:
             raise UserError(
                 self.env._(
                     "%(move)s credits the package %(product)s without the invoice that "
                     "sold it: create the credit note from that invoice (Credit Note "
                     "button) so the right patient packages are cancelled.",
-                    move=line.move_id.name or self.env._("This credit note"),
+                    move=refund.display_name,
                     product=line.product_id.display_name,
                 )
             )
-        available = origin.sudo().patient_package_ids.filtered(
+        # Only the invoice this credit note reverses, for the same patient: a credit
+        # note can never cancel another patient's packages.
+        if origin.move_id != refund.sudo().reversed_entry_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits packages sold on %(invoice)s, but it reverses "
+                    "%(reversed)s: a credit note can only cancel packages of the invoice "
+                    "it credits. Create it from %(invoice)s with the Credit Note button.",
+                    move=refund.display_name,
+                    invoice=origin.move_id.display_name,
+                    reversed=refund.sudo().reversed_entry_id.display_name or self.env._("no invoice"),
+                )
+            )
+        if origin.move_id.commercial_partner_id != refund.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s is for %(patient)s, but the packages it credits were sold to "
+                    "%(owner)s on %(invoice)s: a credit note can only cancel the packages of "
+                    "its own patient.",
+                    move=refund.display_name,
+                    patient=refund.partner_id.display_name,
+                    owner=origin.move_id.partner_id.display_name,
+                    invoice=origin.move_id.display_name,
+                )
+            )
+        if origin.product_id != line.product_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits %(product)s, but the invoice line it reverses sold "
+                    "%(sold)s.",
+                    move=refund.display_name,
+                    product=line.product_id.display_name,
+                    sold=origin.product_id.display_name,
+                )
+            )
+        available = origin.patient_package_ids.filtered(
             lambda p: not p.refund_line_id or p.refund_line_id == line
         )
         if units > len(available):
@@ -122,11 +180,11 @@ class AccountMove(models.Model):
                 self.env._(
                     "%(move)s credits %(units)s package(s) %(product)s, but only "
                     "%(available)s of those sold on %(invoice)s are not refunded yet.",
-                    move=line.move_id.name or self.env._("This credit note"),
+                    move=refund.display_name,
                     units=units,
                     product=line.product_id.display_name,
                     available=len(available),
-                    invoice=origin.move_id.name,
+                    invoice=origin.move_id.display_name,
                 )
             )
         return available.sorted(lambda p: (-p.sessions_remaining, -p.id))[:units]
@@ -135,7 +193,7 @@ class AccountMove(models.Model):
         refunds = self.filtered(lambda m: m.move_type == "out_refund")
         for line in refunds._halley_package_lines():
             units = self._halley_units(line)
-            origin_packages = line.halley_package_origin_line_id.sudo().patient_package_ids
+            origin_packages = line.sudo().halley_package_origin_line_id.patient_package_ids
             origin_packages._lock()
             chosen = self._halley_packages_to_refund(line, units)
             currency = line.company_currency_id
@@ -147,6 +205,14 @@ class AccountMove(models.Model):
                 package._refund(line, credited)
 
     # ------------------------------------------------------------------ sessions
+
+    def _halley_check_session_lines(self):
+        """A line may invoice only a session of the invoice's own patient (or her
+        company) in the invoice's company: billing can never move a session, or its
+        money, to another patient's invoice."""
+        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        for line in sales.invoice_line_ids.filtered("treatment_session_id"):
+            line._halley_check_session_link()
 
     def _halley_check_sessions_invoiced_once(self):
         sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
@@ -162,7 +228,7 @@ class AccountMove(models.Model):
                         "The session %(session)s is already invoiced (%(invoices)s): a "
                         "session is never invoiced twice.",
                         session=session.name,
-                        invoices=", ".join(invoices.mapped("name")),
+                        invoices=", ".join(invoices.mapped("display_name")),
                     )
                 )
             if session.package_redeemed and not float_is_zero(invoiced, precision_digits=2):

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import CLINIC_GROUPS
 
 
 class AccountMoveLine(models.Model):
@@ -14,10 +17,10 @@ class AccountMoveLine(models.Model):
         help="The session this line invoices, or whose package revenue it recognises.",
     )
     patient_package_ids = fields.One2many(
-        "halley.patient.package", "invoice_line_id", string="Packages sold"
+        "halley.patient.package", "invoice_line_id", string="Packages sold", groups=CLINIC_GROUPS
     )
     halley_refunded_package_ids = fields.One2many(
-        "halley.patient.package", "refund_line_id", string="Packages refunded"
+        "halley.patient.package", "refund_line_id", string="Packages refunded", groups=CLINIC_GROUPS
     )
     halley_package_id = fields.Many2one(
         "halley.patient.package",
@@ -40,9 +43,49 @@ class AccountMoveLine(models.Model):
     def _copy_data_extend_business_fields(self, values):
         # Credit notes and reversals keep the link to the session, package and the
         # package line they reverse (copy=False keeps plain duplicates unlinked).
+        # Read as superuser: reversing any entry works for accountants outside the
+        # clinic groups exactly as without the addon.
         res = super()._copy_data_extend_business_fields(values)
-        values["treatment_session_id"] = self.treatment_session_id.id
-        values["halley_package_id"] = self.halley_package_id.id
-        if self.patient_package_ids:
-            values["halley_package_origin_line_id"] = self.id
+        line = self.sudo()
+        values["treatment_session_id"] = line.treatment_session_id.id
+        values["halley_package_id"] = line.halley_package_id.id
+        if line.patient_package_ids:
+            values["halley_package_origin_line_id"] = line.id
         return res
+
+    @api.constrains("treatment_session_id")
+    def _check_treatment_session_patient(self):
+        for line in self.filtered("treatment_session_id"):
+            if line.move_id.move_type in ("out_invoice", "out_refund"):
+                line._halley_check_session_link()
+
+    def _halley_check_session_link(self):
+        """The session a sale line invoices is one of the invoice's patient (or of
+        her company), in the invoice's company."""
+        self.ensure_one()
+        session = self.sudo().treatment_session_id
+        move = self.move_id
+        if session.company_id != move.company_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s belongs to %(company)s, but the session %(session)s on its line "
+                    "%(line)s was given in %(session_company)s: invoice it from that company.",
+                    move=move.display_name,
+                    company=move.company_id.name,
+                    session=session.name,
+                    line=self.name or self.product_id.display_name,
+                    session_company=session.company_id.name,
+                )
+            )
+        if session.patient_id.commercial_partner_id != move.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s is for %(customer)s, but its line %(line)s invoices the session "
+                    "%(session)s of %(patient)s: a session is invoiced to its own patient only.",
+                    move=move.display_name,
+                    customer=move.partner_id.display_name,
+                    line=self.name or self.product_id.display_name,
+                    session=session.name,
+                    patient=session.patient_id.display_name,
+                )
+            )

@@ -3,7 +3,8 @@ from odoo import fields, models
 
 class HalleySessionConsent(models.Model):
     """The patient's consent for one session: the procedure, and separately photos
-    for the clinical record and photos for marketing."""
+    for the clinical record and photos for marketing. Marketing-photo consent can
+    be withdrawn at any time (PDPA); the withdrawal date is kept."""
 
     _name = "halley.session.consent"
     _description = "Session consent"
@@ -17,8 +18,29 @@ class HalleySessionConsent(models.Model):
     procedure = fields.Boolean(string="Procedure consent")
     photo_record = fields.Boolean(string="Photos for the clinical record")
     photo_marketing = fields.Boolean(string="Photos for marketing")
+    photo_marketing_withdrawn_on = fields.Datetime(
+        string="Marketing photos withdrawn on",
+        readonly=True,
+        copy=False,
+        help="When the patient withdrew her consent to marketing photos.",
+    )
+    photo_marketing_withdrawn_by_id = fields.Many2one(
+        "res.users", string="Withdrawal recorded by", readonly=True, copy=False
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     recorded_by_id = fields.Many2one(
         "res.users", string="Recorded by", required=True, default=lambda self: self.env.user, readonly=True
     )
     note = fields.Char(help="How consent was given (signed form reference, witness).")
+
+    def _withdraw_marketing_photos(self):
+        """Withdraw the marketing-photo consent of these consents (those given and
+        not withdrawn yet); the withdrawal date and who recorded it are kept."""
+        given = self.filtered(lambda c: c.photo_marketing and not c.photo_marketing_withdrawn_on)
+        given.sudo().write(
+            {
+                "photo_marketing_withdrawn_on": fields.Datetime.now(),
+                "photo_marketing_withdrawn_by_id": self.env.uid,
+            }
+        )
+        return given

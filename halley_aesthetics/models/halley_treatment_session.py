@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero, format_date, format_datetime
 
 from ..report.aftercare_pdf import render_aftercare_pdf
-from ..tools import lock_rows
+from ..tools import CLINICIAN_GROUPS, check_domain_field_access, lock_rows
 
 
 class HalleyTreatmentSession(models.Model):
@@ -133,13 +133,15 @@ class HalleyTreatmentSession(models.Model):
         string="Differs from protocol",
     )
     deviation_summary = fields.Text(compute="_compute_has_deviation")
+    # Clinical data: practitioners and clinic managers only, on every path (read,
+    # search, read_group, reports); not tracked, so it never reaches the chatter.
     deviation_reason = fields.Text(
         string="Reason for the difference",
-        tracking=True,
         copy=False,
+        groups=CLINICIAN_GROUPS,
         help="Why the quantities used differ from the protocol.",
     )
-    notes = fields.Html(string="Clinical notes")
+    notes = fields.Html(string="Clinical notes", groups=CLINICIAN_GROUPS)
     # Packages: the course this session is paid from.
     package_id = fields.Many2one(
         "halley.patient.package",
@@ -180,15 +182,18 @@ class HalleyTreatmentSession(models.Model):
     screening_ids = fields.One2many(
         "halley.session.screening",
         "session_id",
-        groups="halley_aesthetics.group_practitioner",
+        groups=CLINICIAN_GROUPS,
     )
     consent_ids = fields.One2many(
         "halley.session.consent",
         "session_id",
-        groups="halley_aesthetics.group_practitioner",
+        groups=CLINICIAN_GROUPS,
     )
     has_procedure_consent = fields.Boolean(
-        compute="_compute_has_procedure_consent", string="Procedure consent"
+        compute="_compute_has_procedure_consent",
+        search="_search_has_procedure_consent",
+        string="Procedure consent",
+        groups=CLINICIAN_GROUPS,
     )
     aftercare_attachment_id = fields.Many2one(
         "ir.attachment", string="Aftercare sheet", copy=False, readonly=True
@@ -272,6 +277,12 @@ class HalleyTreatmentSession(models.Model):
                     )
             session.has_deviation = bool(lines)
             session.deviation_summary = "\n".join(lines)
+
+    def _search_has_procedure_consent(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search only for sessions with or without procedure consent."))
+        positive = (operator == "=") == value
+        return [("consent_ids", "any" if positive else "not any", [("procedure", "=", True)])]
 
     @api.depends("consent_ids.procedure")
     def _compute_has_procedure_consent(self):
@@ -361,6 +372,10 @@ class HalleyTreatmentSession(models.Model):
         return quantity
 
     # ------------------------------------------------------------------ CRUD
+
+    def _where_calc(self, domain, active_test=True):
+        check_domain_field_access(self, domain)  # clinical fields: no search either
+        return super()._where_calc(domain, active_test=active_test)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -650,9 +665,12 @@ class HalleyTreatmentSession(models.Model):
             missing = questions - session.screening_ids.question_id
             if not missing:
                 continue
+            # Her answers in this company only: another company's clinic keeps its
+            # own record of her.
             previous = {}
             for line in Answer.search(
                 [
+                    ("company_id", "=", session.company_id.id),
                     ("session_id.patient_id", "=", session.patient_id.id),
                     ("session_id", "!=", session.id),
                     ("session_id.state", "in", ("in_progress", "done")),

@@ -20,6 +20,7 @@ class ProductTemplate(models.Model):
         "product_tmpl_id",
         string="Sessions included",
         copy=True,
+        groups="base.group_user",
     )
     package_validity_months = fields.Integer(
         string="Valid for (months)",

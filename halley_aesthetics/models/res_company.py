@@ -37,12 +37,13 @@ class ResCompany(models.Model):
 
     def _get_treatment_consumption_type(self):
         """Return the company's "Treatment consumption" operation type, creating it
-        (with its consumption location and its return type) on first use.
+        (with its return type) on first use.
 
-        Consumption goes from a treatment room to a location of usage
-        ``production`` ("Treatment consumption"): the stock is used up, neither
-        scrapped nor delivered to a customer, and the picking type lets Odoo
-        explode the protocol's kit BoM natively.
+        Consumption goes from a treatment room to the company's own production
+        location (Odoo's "Virtual Locations/Production", the default production
+        location of its products): the stock is used up, neither scrapped nor
+        delivered to a customer, and the picking type lets Odoo explode the
+        protocol's kit BoM natively. The addon adds no location of its own.
         """
         self.ensure_one()
         picking_type = (
@@ -57,6 +58,17 @@ class ResCompany(models.Model):
         if picking_type:
             return picking_type
         return self._create_treatment_consumption_type()
+
+    def _halley_production_location(self):
+        """The company's production location: the default of its products'
+        Production Location (created by Odoo's stock for every company)."""
+        self.ensure_one()
+        Default = self.env["ir.default"].sudo()
+        location_id = Default._get("product.template", "property_stock_production", company_id=self.id)
+        if not location_id:
+            self.sudo()._create_production_location()
+            location_id = Default._get("product.template", "property_stock_production", company_id=self.id)
+        return self.env["stock.location"].sudo().browse(location_id)
 
     def _create_treatment_consumption_type(self):
         self.ensure_one()
@@ -73,18 +85,7 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        consumption_location = (
-            self.env["stock.location"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._("Treatment consumption"),
-                    "usage": "production",
-                    "location_id": self.env.ref("stock.stock_location_locations_virtual").id,
-                    "company_id": self.id,
-                }
-            )
-        )
+        consumption_location = self._halley_production_location()
         PickingType = self.env["stock.picking.type"].sudo()
         return_type = PickingType.create(
             {

@@ -1,4 +1,18 @@
+import csv
+import io
+import json
+import zipfile
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
+
+from ..tools import CLINIC_GROUPS, CLINICIAN_GROUPS, check_domain_field_access
+
+HALLEY_GROUPED_FIELDS = {
+    "treatment_session_ids", "treatment_session_count", "patient_package_ids", "patient_package_sessions_left",
+    "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on", "halley_access_log_ids",
+}
 
 
 class ResPartner(models.Model):
@@ -8,19 +22,39 @@ class ResPartner(models.Model):
         string="Patient",
         help="This contact is a patient of the clinic.",
     )
+    # The patient's sessions and packages: clinic users only (everybody else reads
+    # contacts exactly as without the addon).
     treatment_session_ids = fields.One2many(
-        "halley.treatment.session", "patient_id", string="Treatment sessions"
+        "halley.treatment.session", "patient_id", string="Treatment sessions", groups=CLINIC_GROUPS
     )
     treatment_session_count = fields.Integer(
-        compute="_compute_treatment_session_count", string="Sessions"
+        compute="_compute_treatment_session_count", string="Sessions", groups=CLINIC_GROUPS
     )
     patient_package_ids = fields.One2many(
-        "halley.patient.package", "patient_id", string="Treatment packages"
+        "halley.patient.package", "patient_id", string="Treatment packages", groups=CLINIC_GROUPS
     )
     patient_package_sessions_left = fields.Integer(
         compute="_compute_patient_package_sessions_left",
         string="Package sessions left",
         help="Sessions left on the patient's active packages.",
+        groups=CLINIC_GROUPS,
+    )
+    # PDPA: marketing-photo consent (withdrawable), who accessed her record.
+    halley_marketing_photo_consent = fields.Boolean(
+        string="Marketing photos",
+        compute="_compute_halley_marketing_photo_consent",
+        search="_search_halley_marketing_photo_consent",
+        groups=CLINICIAN_GROUPS,
+        help="The patient consented to photos for marketing at a session and has not "
+        "withdrawn it.",
+    )
+    halley_marketing_photo_withdrawn_on = fields.Datetime(
+        string="Marketing photos withdrawn on",
+        compute="_compute_halley_marketing_photo_consent",
+        groups=CLINICIAN_GROUPS,
+    )
+    halley_access_log_ids = fields.One2many(
+        "halley.patient.access.log", "patient_id", string="Record access", groups="halley_aesthetics.group_manager"
     )
 
     @api.depends("patient_package_ids.sessions_remaining", "patient_package_ids.state")
@@ -50,3 +84,191 @@ class ResPartner(models.Model):
         action["domain"] = [("patient_id", "=", self.id)]
         action["context"] = {"default_patient_id": self.id}
         return action
+
+    # ------------------------------------------------------------------ PDPA
+
+    def _halley_consents(self):
+        return self.env["halley.session.consent"].search([("patient_id", "in", self.ids)])
+
+    def _where_calc(self, domain, active_test=True):
+        # The clinic's fields: no search on what the user may not read. Every
+        # other field of a contact is searched exactly as without the addon.
+        check_domain_field_access(self, domain, HALLEY_GROUPED_FIELDS)
+        return super()._where_calc(domain, active_test=active_test)
+
+    def _search_halley_marketing_photo_consent(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search only for patients with or without marketing-photo consent."))
+        consenting = self.env["halley.session.consent"].search(
+            [("photo_marketing", "=", True), ("photo_marketing_withdrawn_on", "=", False)]
+        ).patient_id
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", consenting.ids)]
+
+    def _compute_halley_marketing_photo_consent(self):
+        consents = self._halley_consents()
+        for partner in self:
+            own = consents.filtered(lambda c, p=partner: c.patient_id == p and c.photo_marketing)
+            withdrawn = own.filtered("photo_marketing_withdrawn_on")
+            partner.halley_marketing_photo_consent = bool(own - withdrawn)
+            partner.halley_marketing_photo_withdrawn_on = max(
+                withdrawn.mapped("photo_marketing_withdrawn_on"), default=False
+            )
+
+    def action_halley_withdraw_marketing_photos(self):
+        """The patient withdraws her consent to photos for marketing: every such
+        consent she gave is marked withdrawn, with today's date."""
+        withdrawn = self._halley_consents()._withdraw_marketing_photos()
+        if not withdrawn:
+            raise UserError(self.env._("There is no marketing-photo consent to withdraw."))
+        for partner in withdrawn.patient_id:
+            partner.sudo()._message_log(
+                body=self.env._(
+                    "Consent to marketing photos withdrawn (recorded by %(user)s).",
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def action_halley_export_patient_data(self):
+        self.ensure_one()
+        self._halley_check_can_export()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/halley/patient/{self.id}/export",
+            "target": "download",
+        }
+
+    def _halley_check_can_export(self):
+        if not self.env.user.has_group("halley_aesthetics.group_manager"):
+            raise AccessError(
+                self.env._("Only clinic managers can export everything the clinic holds on a patient.")
+            )
+        self.check_access("read")
+        for partner in self:
+            if not partner.is_patient:
+                raise UserError(self.env._("%(name)s is not a patient of the clinic.", name=partner.display_name))
+
+    def _halley_export_patient_data(self):
+        """Everything the clinic holds on this patient (profile, sessions,
+        screening, consent, lots used, packages, invoices, recall notices, who
+        accessed her record), as one ZIP of CSV files plus her aftercare sheets;
+        read as the clinic manager (her allowed companies only) and logged.
+        Returns (zip bytes, file name)."""
+        self.ensure_one()
+        self._halley_check_can_export()
+        env = self.env
+        sessions = env["halley.treatment.session"].search([("patient_id", "=", self.id)], order="scheduled_start, id")
+        tables = {}
+
+        def table(name, header, rows):
+            tables[name] = (header, [[_csv_value(v) for v in row] for row in rows])
+
+        table(
+            "profile",
+            ["Name", "Email", "Phone", "Mobile", "Street", "City", "Zip", "Country", "Language", "Patient since"],
+            [[self.name, self.email, self.phone, self.mobile, self.street, self.city, self.zip,
+              self.country_id.name, self.lang, self.create_date]],
+        )
+        table(
+            "sessions",
+            ["Session", "Start", "End", "Treatment", "Room", "Practitioner", "Status", "Package",
+             "Invoicing", "Completed on", "Difference from the protocol", "Clinical notes"],
+            [[s.name, s.scheduled_start, s.scheduled_end, s.protocol_id.display_name, s.room_id.name,
+              s.practitioner_id.name, _label(s, "state"), s.package_id.name, _label(s, "invoice_status"),
+              s.date_done, s.deviation_reason, html2plaintext(s.notes or "")] for s in sessions],
+        )
+        table(
+            "screening",
+            ["Session", "Question", "Answer", "Note", "Acknowledged", "Acknowledged by"],
+            [[a.session_id.name, a.question, _label(a, "answer"), a.note, a.acknowledged, a.acknowledged_by_id.name]
+             for a in sessions.screening_ids],
+        )
+        table(
+            "consents",
+            ["Session", "Date", "Procedure", "Photos for the clinical record", "Photos for marketing",
+             "Marketing photos withdrawn on", "Recorded by", "Note"],
+            [[c.session_id.name, c.date, c.procedure, c.photo_record, c.photo_marketing,
+              c.photo_marketing_withdrawn_on, c.recorded_by_id.name, c.note] for c in sessions.consent_ids],
+        )
+        used = sessions.used_line_ids
+        table(
+            "lots_used",
+            ["Session", "Product", "Lot", "Expiry", "Quantity", "Unit"],
+            [[ml.move_id.treatment_session_id.name, ml.product_id.display_name, ml.lot_id.name,
+              ml.lot_id.expiration_date, ml.quantity, ml.product_uom_id.name] for ml in used],
+        )
+        packages = env["halley.patient.package"].search([("patient_id", "=", self.id)])
+        table(
+            "packages",
+            ["Package", "Product", "Bought on", "Valid until", "Sessions bought", "Used", "Refunded",
+             "Remaining", "Status", "Price", "Still owed"],
+            [[p.name, p.product_id.display_name, p.date_purchase, p.date_valid_until, p.sessions_total,
+              p.sessions_used, p.sessions_refunded, p.sessions_remaining, _label(p, "state"), p.amount_total,
+              p.amount_deferred] for p in packages],
+        )
+        invoices = env["account.move"].search(
+            [("partner_id", "child_of", self.commercial_partner_id.id),
+             ("move_type", "in", ("out_invoice", "out_refund"))],
+            order="invoice_date, id",
+        )
+        table(
+            "invoices",
+            ["Invoice", "Type", "Date", "Status", "Line", "Quantity", "Unit price", "Subtotal", "Currency"],
+            [[m.name, _label(m, "move_type"), m.invoice_date, _label(m, "state"), line.name, line.quantity,
+              line.price_unit, line.price_subtotal, m.currency_id.name]
+             for m in invoices for line in m.invoice_line_ids],
+        )
+        notices = env["halley.recall.notice"].search([("patient_id", "=", self.id)])
+        table(
+            "recall_notices",
+            ["Product", "Lot", "Notified on", "Notified by", "Email"],
+            [[n.product_id.display_name, n.lot_id.name, n.date, n.user_id.name, n.email] for n in notices],
+        )
+        log = env["halley.patient.access.log"].search([("patient_id", "=", self.id)])
+        table(
+            "record_access",
+            ["When", "By", "What", "Session"],
+            [[entry.date, entry.user_id.name, _label(entry, "action"), entry.session_id.name] for entry in log],
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            summary = {name: len(rows) for name, (_header, rows) in tables.items()}
+            archive.writestr(
+                "README.txt",
+                env._(
+                    "Everything %(clinic)s holds on %(patient)s, exported on %(date)s by %(user)s.\n"
+                    "One CSV file per kind of record (UTF-8, comma separated); aftercare sheets in aftercare/.\n",
+                    clinic=env.company.name,
+                    patient=self.name,
+                    date=fields.Datetime.now(),
+                    user=env.user.name,
+                ) + json.dumps(summary, indent=2),
+            )
+            for name, (header, rows) in tables.items():
+                text = io.StringIO()
+                writer = csv.writer(text)
+                writer.writerow(header)
+                writer.writerows(rows)
+                archive.writestr(f"{name}.csv", text.getvalue().encode("utf-8-sig"))
+            for session in sessions:
+                attachment = session.sudo().aftercare_attachment_id
+                if attachment:
+                    archive.writestr(f"aftercare/{attachment.name}", attachment.raw)
+        env["halley.patient.access.log"]._log("export", patients=self)
+        filename = "{} - clinic record.zip".format((self.name or "patient").replace("/", "-"))
+        return buffer.getvalue(), filename
+
+
+def _label(record, field_name):
+    """The label of a selection value, in the user's language."""
+    value = record[field_name]
+    return dict(record._fields[field_name]._description_selection(record.env)).get(value, value or "")
+
+
+def _csv_value(value):
+    if value is False or value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value

@@ -12,6 +12,7 @@ class StockLocation(models.Model):
         "stock.warehouse.orderpoint",
         "location_id",
         string="Resupply rules",
+        groups="stock.group_stock_user",
         help="Min/max rules of the room, refilled from the clinic's store by internal transfer.",
     )
 

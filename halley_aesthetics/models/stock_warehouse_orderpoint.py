@@ -35,8 +35,8 @@ class StockWarehouseOrderpoint(models.Model):
         compute="_compute_halley_quantities",
         digits="Product Unit of Measure",
         help="Expected consumption, up to the forecast date, of prepaid package "
-        "sessions not booked yet. Drives reordering only when the company's setting "
-        "says so.",
+        "sessions not booked yet; computed, and driving reordering, only when the "
+        "company's setting Reorder for prepaid packages is on.",
     )
     halley_expired_qty = fields.Float(
         string="Expired",
@@ -80,13 +80,25 @@ class StockWarehouseOrderpoint(models.Model):
         res = super()._quantity_in_progress()
         if self.env.context.get("halley_odoo_in_progress"):
             return res  # Odoo's own figure: quotations and other supply in progress
-        expired = self._halley_expired_quantities()
-        packages = self._halley_package_demands()
-        for orderpoint in self:
+        # Clinic consumables only: every other product's rules keep Odoo's forecast.
+        clinic = self._halley_clinic_orderpoints()
+        if not clinic:
+            return res
+        expired = clinic._halley_expired_quantities()
+        packages = clinic.filtered(
+            lambda o: o.company_id.halley_package_demand_reordering
+        )._halley_package_demands()
+        for orderpoint in clinic:
             res[orderpoint.id] -= expired.get(orderpoint.id, 0.0)
-            if orderpoint.company_id.halley_package_demand_reordering:
-                res[orderpoint.id] -= packages.get(orderpoint.id, 0.0)
+            res[orderpoint.id] -= packages.get(orderpoint.id, 0.0)
         return res
+
+    def _halley_clinic_orderpoints(self):
+        """The rules of clinic consumables, the only ones the clinic's forecast
+        (expired lots, package demand) applies to."""
+        return self.filtered(
+            lambda o: o.product_id.product_tmpl_id.clinic_role == "consumable" and o.location_id
+        )
 
     def _halley_expired_quantities(self):
         """On-hand quantity of expired lots under each orderpoint's location."""
@@ -165,15 +177,20 @@ class StockWarehouseOrderpoint(models.Model):
 
     @api.depends("product_id", "location_id", "lead_days_date", "visibility_days")
     def _compute_halley_quantities(self):
-        expired = self._halley_expired_quantities()
-        packages = self._halley_package_demands()
-        in_progress = self.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
+        clinic = self._halley_clinic_orderpoints()
+        expired = clinic._halley_expired_quantities()
+        packages = clinic.filtered(
+            lambda o: o.company_id.halley_package_demand_reordering
+        )._halley_package_demands()
+        in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
         Move = self.env["stock.move"].sudo()
         for orderpoint in self:
-            if not (orderpoint.product_id and orderpoint.location_id and orderpoint.lead_days_date):
+            if orderpoint not in clinic or not orderpoint.lead_days_date:
                 orderpoint.update(
-                    halley_booked_demand=0.0, halley_package_demand=0.0,
-                    halley_expired_qty=0.0, halley_incoming_qty=0.0,
+                    {
+                        "halley_booked_demand": 0.0, "halley_package_demand": 0.0,
+                        "halley_expired_qty": 0.0, "halley_incoming_qty": 0.0,
+                    }
                 )
                 continue
             horizon = orderpoint._halley_horizon()

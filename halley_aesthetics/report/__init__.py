@@ -1,1 +1,2 @@
 from . import aftercare_pdf
+from . import halley_treatment_record

@@ -9,3 +9,8 @@ from . import test_ui_billing
 from . import test_reorder
 from . import test_safety
 from . import test_ui_recall
+from . import test_outsiders
+from . import test_privacy
+from . import test_company_walls
+from . import test_billing_integrity
+from . import test_role_matrix

@@ -24,8 +24,16 @@ class HalleyCommon(TransactionCase):
         cls.stock_location = cls.warehouse.lot_stock_id
         cls.uom_unit = cls.env.ref("uom.product_uom_unit")
         cls.uom_gram = cls.env.ref("uom.product_uom_gram")
-        cls.uom_tube = cls.env.ref("halley_aesthetics.uom_tube_30g")
-        cls.uom_box = cls.env.ref("halley_aesthetics.uom_box_100")
+        # How the clinic buys: creams by the tube, used by the gram; needles by the
+        # box, used one by one (the demo clinic's units, made here: no demo data).
+        cls.uom_tube = cls.env["uom.uom"].create(
+            {"name": "T Tube (30 g)", "category_id": cls.uom_gram.category_id.id, "uom_type": "smaller",
+             "factor": 1000.0 / 30, "rounding": 1}
+        )
+        cls.uom_box = cls.env["uom.uom"].create(
+            {"name": "T Box of 100", "category_id": cls.uom_unit.category_id.id, "uom_type": "bigger",
+             "factor_inv": 100, "rounding": 1}
+        )
         cls.fefo = cls.env.ref("product_expiry.removal_fefo")
         cls.category = cls.env.ref("halley_aesthetics.product_category_consumable")
 

@@ -126,10 +126,11 @@ class TestReorder(HalleyPackageCommon):
         self._invoice([(course, 2)])  # 6 prepaid sessions, valid one month (30 days)
         # 14 days of lead time out of 30 days of validity: 6 x 14/30 sessions, 1 vial each.
         expected = 6 * 14 / 30
-        self.assertAlmostEqual(self.rule.halley_package_demand, expected, places=2)
-        self.assertEqual(self._to_order(), 0, "setting off: shown, not ordered (8 above the minimum of 6)")
+        self.assertEqual(self.rule.halley_package_demand, 0, "setting off: not even computed")
+        self.assertEqual(self._to_order(), 0, "setting off: not ordered (8 above the minimum of 6)")
         self.company.halley_package_demand_reordering = True
         self.env.invalidate_all()
+        self.assertAlmostEqual(self.rule.halley_package_demand, expected, places=2)
         self.assertAlmostEqual(self.rule.qty_forecast, 8 - expected, places=2)
         self.assertEqual(self._to_order(), 4, "10 - (8 - 2.8) = 4.8: whole vials, Odoo's multiple of 1")
         # A booked package session is demand already: not counted twice.

@@ -283,6 +283,34 @@ class TestLotRecall(HalleyPackageCommon):
         # Aisha has no email: the notice is logged, and a note says to call her.
         self.assertIn("call T Patient Aisha", self.patient_2.message_ids[0].body)
 
+    def test_a_lot_number_matches_as_typed_only(self):
+        grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
+        Recall = self.env["halley.lot.recall"].with_user(self.manager)
+        for typed in ("%", "TRJ%", "_RJ-EARL_", "TRJ-EARLY%", "TRJ\\-EARLY", "TRJ-EARL"):
+            with self.subTest(typed=typed):
+                recall = Recall.create({"lot_name": typed})
+                self.assertFalse(recall.lot_ids)
+                self.assertFalse(recall.line_ids)
+                with self.assertRaises(UserError):
+                    recall.action_notify()
+        for typed in ("TRJ-EARLY", " trj-early ", "Trj-Early"):
+            with self.subTest(typed=typed):
+                self.assertEqual(Recall.create({"lot_name": typed}).line_ids.session_id, grace)
+
+    def test_a_number_two_products_share_needs_the_product(self):
+        grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
+        self._lot(self.ha, "TRJ-EARLY", months=6)  # the HA supplier prints the same number
+        Recall = self.env["halley.lot.recall"].with_user(self.manager)
+        ambiguous = Recall.create({"lot_name": "TRJ-EARLY"})
+        self.assertIn("exists for several products", ambiguous.message)
+        self.assertIn("T Rejuran vial", ambiguous.message)
+        self.assertFalse(ambiguous.line_ids)
+        with self.assertRaisesRegex(UserError, "choose the product"):
+            ambiguous.action_notify()
+        chosen = Recall.create({"lot_name": "TRJ-EARLY", "product_id": self.rejuran.id})
+        self.assertFalse(chosen.message)
+        self.assertEqual(chosen.line_ids.session_id, grace)
+
     def test_only_managers_recall(self):
         with self.assertRaises(AccessError):
             self.env["halley.lot.recall"].with_user(self.practitioner).create({"lot_id": self.lot_rj_early.id})

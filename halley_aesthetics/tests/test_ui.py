@@ -23,7 +23,7 @@ class TestSessionUi(HalleyUiCase):
                     "name": "Tour cream",
                     "is_storable": True,
                     "uom_id": env.ref("uom.product_uom_gram").id,
-                    "uom_po_id": env.ref("halley_aesthetics.uom_tube_30g").id,
+                    "uom_po_id": env.ref("uom.product_uom_kgm").id,
                 },
             ]
         )

@@ -1,8 +1,16 @@
+from collections import defaultdict
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
+from odoo.tools.rendering_tools import convert_inline_template_to_qweb
+
+
+def _like_literal(text):
+    """``text`` as a LIKE pattern that matches itself only: % and _ are literal."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class HalleyLotRecall(models.TransientModel):
@@ -15,9 +23,15 @@ class HalleyLotRecall(models.TransientModel):
     lot_id = fields.Many2one("stock.lot")
     product_id = fields.Many2one("product.product", domain="[('tracking', '!=', 'none')]")
     lot_name = fields.Char(string="Lot number", help="The lot number as printed on the recall notice.")
-    lot_ids = fields.Many2many("stock.lot", string="Lots found", compute="_compute_line_ids", store=True)
+    # Computed as the user (not as superuser): she finds only the lots and the
+    # sessions of her own companies.
+    lot_ids = fields.Many2many(
+        "stock.lot", string="Lots found", compute="_compute_line_ids", store=True, compute_sudo=False
+    )
+    message = fields.Char(compute="_compute_line_ids", store=True, readonly=True, compute_sudo=False)
     line_ids = fields.One2many(
-        "halley.lot.recall.line", "recall_id", compute="_compute_line_ids", store=True, readonly=True
+        "halley.lot.recall.line", "recall_id", compute="_compute_line_ids", store=True, readonly=True,
+        compute_sudo=False,
     )
     patient_count = fields.Integer(compute="_compute_patient_count", string="Patients")
     subject = fields.Char(
@@ -35,44 +49,62 @@ class HalleyLotRecall(models.TransientModel):
         ]
 
     def _find_lots(self):
+        """The lots the user means, among those she may see (her companies): the
+        picked lot, or the lot number exactly as typed (case and surrounding
+        spaces ignored; % and _ are plain characters), of the product if given."""
         self.ensure_one()
+        Lot = self.env["stock.lot"]
         if self.lot_id:
-            return self.lot_id
-        if not self.lot_name:
-            return self.env["stock.lot"]
-        domain = [("name", "=ilike", self.lot_name.strip())]
+            return Lot.search([("id", "=", self.lot_id.id)])
+        number = (self.lot_name or "").strip()
+        if not number:
+            return Lot
+        domain = [("name", "=ilike", _like_literal(number))]
         if self.product_id:
             domain.append(("product_id", "=", self.product_id.id))
-        return self.env["stock.lot"].search(domain)
+        return Lot.search(domain).filtered(lambda lot: lot.name.strip().casefold() == number.casefold())
 
     @api.depends("lot_id", "product_id", "lot_name")
     def _compute_line_ids(self):
         for recall in self:
             lots = recall._find_lots()
+            recall.message = False
+            if len(lots.product_id) > 1:
+                recall.message = self.env._(
+                    "Lot %(lot)s exists for several products (%(products)s): choose the "
+                    "product named on the recall notice.",
+                    lot=(recall.lot_name or "").strip(),
+                    products=", ".join(lots.product_id.mapped("display_name")),
+                )
+                lots = lots.browse()
+            elif recall.lot_name and not recall.lot_id and not lots:
+                recall.message = self.env._(
+                    "No lot %(lot)s%(of)s in your companies.",
+                    lot=recall.lot_name.strip(),
+                    of=self.env._(" of %(product)s", product=recall.product_id.display_name)
+                    if recall.product_id
+                    else "",
+                )
             recall.lot_ids = lots
-            move_lines = self.env["stock.move.line"].sudo().search(
+            # Sessions of the user's companies only: a recall never shows another
+            # company's patients, even for a lot both companies share.
+            rows = defaultdict(float)
+            for move, lot, quantity in self.env["stock.move.line"].sudo()._read_group(
                 [
                     ("lot_id", "in", lots.ids),
                     ("state", "=", "done"),
-                    ("move_id.treatment_session_id", "!=", False),
+                    ("company_id", "in", self.env.companies.ids),
                     ("move_id.treatment_session_id.state", "=", "done"),
-                    ("location_dest_id.usage", "=", "production"),
-                ]
-            )
-            rows = {}
-            for line in move_lines:
-                session = line.move_id.treatment_session_id
-                key = (session.id, line.lot_id.id)
-                if key in rows:
-                    rows[key]["quantity"] += line.quantity
-                    continue
-                rows[key] = {
-                    "session_id": session.id,
-                    "lot_id": line.lot_id.id,
-                    "quantity": line.quantity,
-                }
+                    ("move_id.treatment_session_id.company_id", "in", self.env.companies.ids),
+                    ("move_id.picking_type_id.is_treatment_consumption", "=", True),
+                ],
+                ["move_id", "lot_id"],
+                ["quantity:sum"],
+            ):
+                rows[(move.treatment_session_id.id, lot.id)] += quantity
             recall.line_ids = [fields.Command.clear()] + [
-                fields.Command.create(vals) for vals in rows.values()
+                fields.Command.create({"session_id": session_id, "lot_id": lot_id, "quantity": quantity})
+                for (session_id, lot_id), quantity in rows.items()
             ]
 
     @api.depends("line_ids.session_id")
@@ -84,10 +116,13 @@ class HalleyLotRecall(models.TransientModel):
         """Email every patient found (one message each, listing her sessions) and
         log the notice on her record."""
         self.ensure_one()
+        if self.message:
+            raise UserError(self.message)
         lines = self.line_ids
         if not lines:
             raise UserError(self.env._("No patient received this lot: nobody to notify."))
-        Notice = self.env["halley.recall.notice"]
+        # Notices are the record of what the wizard did: written by it only.
+        Notice = self.env["halley.recall.notice"].sudo()
         notices = Notice
         for patient in lines.patient_id:
             own = lines.filtered(lambda ln: ln.patient_id == patient)
@@ -101,12 +136,7 @@ class HalleyLotRecall(models.TransientModel):
                 )
                 for line in own
             )
-            # The text may use placeholders such as {{ object.name }}: rendered for
-            # each patient (the object), as Odoo renders its templates.
-            greeting = self.env["mail.render.mixin"]._render_template(
-                self.body or "", "res.partner", patient.ids, engine="inline_template"
-            )[patient.id]
-            body = Markup(greeting) + details
+            body = Markup(self._render_body(patient)) + details
             message = patient.sudo().message_post(
                 body=body,
                 subject=self.subject,
@@ -136,6 +166,17 @@ class HalleyLotRecall(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", notices.ids)],
         }
+
+
+    def _render_body(self, patient):
+        """The message for one patient. Its placeholders ({{ object.name }}, the
+        object being the patient) are rendered as Odoo's mail templates render
+        theirs (QWeb ``t-out``): what they insert is escaped, so a name such as
+        ``<img src=x onerror=...>`` arrives as text, never as markup."""
+        template = convert_inline_template_to_qweb(Markup(self.body or ""))
+        return self.env["mail.render.mixin"]._render_template(
+            template, "res.partner", patient.ids, engine="qweb", options={"post_process": True}
+        )[patient.id]
 
 
 class HalleyLotRecallLine(models.TransientModel):

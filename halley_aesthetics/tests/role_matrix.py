@@ -1,0 +1,89 @@
+"""Who may do what: the role matrix the README shows, as data.
+
+Read by the role-matrix test (test_role_matrix.py), which checks every cell as
+that role, and by the static check of the README (tests/test_static.py), which
+checks that the README's table is exactly this one. Pure data: no Odoo import.
+
+Letters: r read, w write, c create, u unlink (delete); "" nothing.
+"""
+
+ROLES = ("billing", "practitioner", "manager", "internal", "portal")
+ROLE_LABELS = {
+    "billing": "Billing",
+    "practitioner": "Practitioner",
+    "manager": "Clinic Manager",
+    "internal": "Internal user, no clinic group",
+    "portal": "Portal user",
+}
+
+
+def _row(billing="", practitioner="", manager="", internal="", portal=""):
+    return {
+        "billing": billing,
+        "practitioner": practitioner,
+        "manager": manager,
+        "internal": internal,
+        "portal": portal,
+    }
+
+
+# Every model of the addon: access rights and record rules, checked on a record of
+# the user's own company.
+MODELS = {
+    "halley.treatment.session": _row(billing="r", practitioner="rwcu", manager="rwcu"),
+    "halley.session.screening": _row(practitioner="rwc", manager="rwcu"),
+    "halley.session.consent": _row(practitioner="rwc", manager="rwcu"),
+    "halley.screening.question": _row(practitioner="r", manager="rwcu"),
+    "halley.patient.package": _row(billing="r", practitioner="r", manager="rw"),
+    "halley.patient.package.line": _row(billing="r", practitioner="r", manager="r"),
+    "halley.package.template.line": _row(
+        billing="r", practitioner="r", manager="rwcu", internal="r"
+    ),
+    "halley.package.ledger": _row(billing="r", manager="r"),
+    "halley.recall.notice": _row(manager="r"),
+    "halley.patient.access.log": _row(manager="r"),
+    # Wizards (transient): each user only ever sees her own.
+    "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
+    "halley.package.liability": _row(billing="rwcu", manager="rwcu"),
+    "halley.expired.scrap": _row(manager="rwcu"),
+    "halley.lot.recall": _row(manager="rwcu"),
+    "halley.lot.recall.line": _row(manager="rwcu"),
+}
+
+# Clinical fields: r = read, search and group on it; w = write. Billing sees what
+# invoicing needs (patient, treatment, date, price, package), never these.
+CLINICAL_FIELDS = {
+    ("halley.treatment.session", "notes"): _row(practitioner="rw", manager="rw"),
+    ("halley.treatment.session", "deviation_reason"): _row(practitioner="rw", manager="rw"),
+    ("halley.treatment.session", "screening_ids"): _row(practitioner="r", manager="r"),
+    ("halley.treatment.session", "consent_ids"): _row(practitioner="r", manager="r"),
+    ("halley.treatment.session", "has_procedure_consent"): _row(practitioner="r", manager="r"),
+    ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
+    ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
+    ("res.partner", "halley_access_log_ids"): _row(manager="r"),
+}
+
+# Documents served by URL: r = the user gets it.
+DOCUMENTS = {
+    "Treatment record, /report/html/... and /report/pdf/...": _row(practitioner="r", manager="r"),
+    "Files attached to a session (aftercare sheet), /web/content/...": _row(practitioner="r", manager="r"),
+    "Patient data export (ZIP), /halley/patient/<id>/export": _row(manager="r"),
+}
+
+
+def markdown_table():
+    """The matrix as the README shows it."""
+    header = "| Model, field or document | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
+    rule = "|---|" + "---|" * len(ROLES)
+    lines = [header, rule]
+
+    def cells(row):
+        return " | ".join(row[r] or "-" for r in ROLES)
+
+    for model, row in MODELS.items():
+        lines.append(f"| `{model}` | {cells(row)} |")
+    for (model, field), row in CLINICAL_FIELDS.items():
+        lines.append(f"| `{model}.{field}` | {cells(row)} |")
+    for document, row in DOCUMENTS.items():
+        lines.append(f"| {document} | {cells(row)} |")
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""Installing the addon changes nothing for the people of the same Odoo outside
+the clinic: an accountant, a warehouse clerk, a manufacturing user. (Odoo's own
+suites check the rest: `make test-core`.)"""
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import NOW, HalleyPackageCommon
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestOutsiders(HalleyPackageCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(cls.env, login="t_accountant", groups="account.group_account_manager")
+        cls.clerk = new_test_user(cls.env, login="t_clerk", groups="stock.group_stock_user")
+        cls.maker = new_test_user(cls.env, login="t_maker", groups="mrp.group_mrp_user")
+
+    def _clinic_invoice(self):
+        """An invoice billing made: a package and a session, posted."""
+        session = self._run(self._session())
+        invoice = self.env["account.move"].with_user(self.billing).create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.patient.id,
+                "invoice_date": NOW.date(),
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.trio_course.id}),
+                    Command.create({"product_id": session.treatment_product_id.id,
+                                    "treatment_session_id": session.id}),
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_accountant_works_with_clinic_invoices_as_with_any(self):
+        invoice = self._clinic_invoice().with_user(self.accountant)
+        arch = invoice.get_views([(False, "form")])["views"]["form"]["arch"]
+        for field in ("patient_package_ids", "halley_refunded_package_ids", "treatment_session_id"):
+            self.assertNotIn(f'name="{field}"', arch)
+        with Form(invoice) as form:
+            self.assertEqual(len(form.invoice_line_ids), 2)
+        rows = self.env["account.move.line"].with_user(self.accountant).search_read(
+            [("move_id", "=", invoice.id), ("display_type", "=", "product")],
+            ["name", "price_unit", "treatment_session_id", "halley_package_id"],
+        )
+        self.assertEqual(len(rows), 2)
+        # Reverse it (a credit note cancelling the package), then reset and repost it.
+        wizard = (
+            self.env["account.move.reversal"].with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "date": NOW.date(), "reason": "Patient moved"})
+        )
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"]).with_user(self.accountant)
+        refund.action_post()
+        package = invoice.sudo().invoice_line_ids.patient_package_ids
+        self.assertEqual(package.state, "refunded")
+        self.assertEqual(package.refund_id, refund)
+
+    def test_accountant_resets_and_reverses_any_entry(self):
+        Move = self.env["account.move"].with_user(self.accountant)
+        invoice = Move.create(
+            {"move_type": "out_invoice", "partner_id": self.patient.id, "invoice_date": NOW.date(),
+             "invoice_line_ids": [Command.create({"name": "Consulting", "price_unit": 100.0})]}
+        )
+        invoice.action_post()
+        invoice.button_draft()
+        invoice.action_post()
+        bill = Move.create(
+            {"move_type": "in_invoice", "partner_id": self.patient.id, "invoice_date": NOW.date(),
+             "invoice_line_ids": [Command.create({"name": "Gloves", "price_unit": 30.0})]}
+        )
+        bill.action_post()
+        wizard = (
+            self.env["account.move.reversal"].with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=bill.ids)
+            .create({"journal_id": bill.journal_id.id, "date": NOW.date(), "reason": "Returned"})
+        )
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"]).with_user(self.accountant)
+        refund.action_post()
+        self.assertEqual(refund.reversed_entry_id, bill)
+        entry = Move.create(
+            {"move_type": "entry", "date": NOW.date(), "line_ids": [
+                Command.create({"name": "Accrual", "account_id": self.revenue_account.id, "balance": 50.0}),
+                Command.create({"name": "Accrual", "account_id": self.deferred_account.id, "balance": -50.0}),
+            ]}
+        )
+        entry.action_post()
+        reversal = entry._reverse_moves(cancel=True)
+        self.assertEqual(reversal.state, "posted")
+
+    def test_contacts_boms_and_locations_read_as_before(self):
+        for user in (self.accountant, self.clerk, self.maker):
+            with self.subTest(user=user.login):
+                self.assertTrue(self.patient.with_user(user).read())
+                arch = self.env["res.partner"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+                self.assertNotIn("is_patient", arch)
+                self.assertNotIn("halley", arch)
+        self.assertTrue(self.room.with_user(self.accountant).read())
+        bom = self.protocol_rejuran.with_user(self.maker)
+        self.assertTrue(bom.read())
+        arch = bom.get_views([(False, "form")])["views"]["form"]["arch"]
+        for field in ("is_treatment_protocol", "screening_question_ids", "aftercare_instructions"):
+            self.assertNotIn(field, arch)
+        form = Form(bom)  # she opens it as before (Manufacturing users do not edit BoMs)
+        self.assertEqual(form.product_qty, 1)
+
+    def test_other_products_reorder_as_odoo_does(self):
+        """Expired lots are not taken off the forecast of products outside the clinic."""
+        product = self.env["product.product"].create(
+            {"name": "T Paint", "is_storable": True, "tracking": "lot", "use_expiration_date": True}
+        )
+        lot = self.env["stock.lot"].create(
+            {"name": "PAINT-OLD", "product_id": product.id, "expiration_date": NOW - relativedelta(days=1)}
+        )
+        self._set_stock(self.stock_location, [(product, 10, lot)])
+        rule = self.env["stock.warehouse.orderpoint"].create(
+            {"product_id": product.id, "location_id": self.stock_location.id, "product_min_qty": 5,
+             "product_max_qty": 20, "trigger": "manual"}
+        ).with_user(self.clerk)
+        self.assertEqual(rule.qty_forecast, 10)
+        self.assertEqual(rule.qty_to_order, 0)
+        self.assertEqual(rule.halley_expired_qty, 0)

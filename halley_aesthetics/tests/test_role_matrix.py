@@ -1,0 +1,168 @@
+"""The role matrix of the README, checked cell by cell as each role."""
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import NOW, HalleyPackageCommon
+from .role_matrix import CLINICAL_FIELDS, DOCUMENTS, MODELS, ROLES
+
+OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+WRITE_VALUES = {"notes": "<p>Checked</p>", "deviation_reason": "One vial more", "interval_override_reason": "Trip"}
+
+
+class RoleMatrixCommon(HalleyPackageCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.internal = new_test_user(cls.env, login="t_internal", groups="base.group_user", name="Internal User")
+        cls.portal = new_test_user(cls.env, login="t_portal", groups="base.group_portal", name="Portal User")
+        cls.users = {
+            "billing": cls.billing,
+            "practitioner": cls.practitioner,
+            "manager": cls.manager,
+            "internal": cls.internal,
+            "portal": cls.portal,
+        }
+        cls.env["halley.screening.question"].create({"name": "T Pregnant?", "severity": "hard_stop"})
+        cls.patient.email = "grace@example.com"
+        invoice = cls._invoice_as_billing(cls.trio_course)
+        cls.package = invoice.invoice_line_ids.patient_package_ids
+        session = cls.env["halley.treatment.session"].create(
+            {
+                "patient_id": cls.patient.id,
+                "protocol_id": cls.protocol_trio.id,
+                "room_id": cls.room.id,
+                "practitioner_id": cls.practitioner.id,
+                "scheduled_start": NOW,
+                "notes": "<p>Tolerated well</p>",
+                "consent_ids": [Command.create({"procedure": True, "photo_marketing": True})],
+            }
+        )
+        session.screening_ids.answer = "no"
+        session.with_user(cls.practitioner).action_confirm()
+        session.with_user(cls.practitioner).action_start()
+        session.with_user(cls.practitioner).action_done()
+        cls.treatment = session
+        cls.records = {
+            "halley.treatment.session": session,
+            "halley.session.screening": session.screening_ids[:1],
+            "halley.session.consent": session.consent_ids[:1],
+            "halley.screening.question": session.screening_ids[:1].question_id,
+            "halley.patient.package": cls.package,
+            "halley.patient.package.line": cls.package.line_ids[:1],
+            "halley.package.template.line": cls.trio_course.product_tmpl_id.package_line_ids[:1],
+            "halley.package.ledger": cls.env["halley.package.ledger"].search(
+                [("package_id", "=", cls.package.id)], limit=1
+            ),
+            "halley.recall.notice": cls.env["halley.recall.notice"].sudo().create(
+                {"lot_id": cls.lot_rj_early.id, "patient_id": cls.patient.id, "company_id": cls.company.id,
+                 "session_ids": [Command.set(session.ids)]}
+            ),
+            "halley.patient.access.log": cls.env["halley.patient.access.log"]._log("print", sessions=session),
+        }
+
+    @classmethod
+    def _invoice_as_billing(cls, product):
+        invoice = cls.env["account.move"].with_user(cls.billing).create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.patient.id,
+                "invoice_date": NOW.date(),
+                "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 1})],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestRoleMatrix(RoleMatrixCommon):
+    def test_every_addon_model_is_in_the_matrix(self):
+        models = self.env["ir.model"].search([("model", "=like", "halley.%")]).mapped("model")
+        self.assertEqual(set(models), set(MODELS), "each model of the addon has its row in the README's matrix")
+
+    def test_models_as_each_role(self):
+        for model, row in MODELS.items():
+            record = self.records.get(model)
+            self.assertTrue(record is None or record, f"a {model} record to try")
+            for role in ROLES:
+                for letter, operation in OPERATIONS.items():
+                    expected = letter in row[role]
+                    with self.subTest(model=model, role=role, operation=operation):
+                        target = (record or self.env[model]).with_user(self.users[role])
+                        if operation == "create" and record:
+                            target = target.browse()  # the right to create, on the model
+                        self.assertEqual(target.has_access(operation), expected)
+
+    def test_clinical_fields_as_each_role(self):
+        for (model, field), row in CLINICAL_FIELDS.items():
+            record = self.treatment if model == "halley.treatment.session" else self.patient
+            for role in ROLES:
+                user = self.users[role]
+                with self.subTest(field=f"{model}.{field}", role=role):
+                    as_user = record.with_user(user)
+                    Model = self.env[model].with_user(user)
+                    attempts = {
+                        "read": lambda: as_user.read([field]),
+                        "search": lambda: Model.search_count([(field, "!=", False)]),
+                        "read_group": lambda: Model.read_group([(field, "!=", False)], [], []),
+                    }
+                    for name, attempt in attempts.items():
+                        if "r" in row[role]:
+                            attempt()
+                        else:
+                            with self.assertRaises(AccessError, msg=name):
+                                attempt()
+                    if field in WRITE_VALUES:
+                        with self.env.cr.savepoint(flush=True) as savepoint:
+                            if "w" in row[role]:
+                                as_user.write({field: WRITE_VALUES[field]})
+                            else:
+                                with self.assertRaises(AccessError):
+                                    as_user.write({field: WRITE_VALUES[field]})
+                            savepoint.rollback()
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
+    def _get(self, role, url):
+        user = self.users[role]
+        self.authenticate(user.login, user.login)
+        with mute_logger("odoo.http", "odoo.addons.base.models.ir_attachment"):
+            return self.url_open(url, allow_redirects=False)
+
+    def test_documents_as_each_role(self):
+        session = self.treatment
+        report = "halley_aesthetics.report_halley_treatment_record"
+        urls = {
+            "Treatment record, /report/html/... and /report/pdf/...": [
+                (f"/report/html/{report}/{session.id}", "Tolerated well"),
+                # Under test, Odoo serves PDF reports as their HTML (no wkhtmltopdf run).
+                (f"/report/pdf/{report}/{session.id}", "Tolerated well"),
+            ],
+            "Files attached to a session (aftercare sheet), /web/content/...": [
+                (f"/web/content/{session.aftercare_attachment_id.id}?download=true", "%PDF"),
+            ],
+            "Patient data export (ZIP), /halley/patient/<id>/export": [
+                (f"/halley/patient/{self.patient.id}/export", "PK"),
+            ],
+        }
+        self.assertEqual(set(urls), set(DOCUMENTS))
+        for document, row in DOCUMENTS.items():
+            for role in ROLES:
+                for url, marker in urls[document]:
+                    with self.subTest(url=url, role=role):
+                        response = self._get(role, url)
+                        if "r" in row[role]:
+                            self.assertEqual(response.status_code, 200)
+                            self.assertIn(marker.encode(), response.content)
+                        else:
+                            self.assertIn(response.status_code, (403, 404))
+                            self.assertNotIn(b"Tolerated well", response.content)
+                            self.assertNotIn(marker.encode(), response.content[:10])
