@@ -1,13 +1,17 @@
 # Halley Aesthetics: the two set-up commands.
 #   make run    set up, create the demo clinic database if missing, serve http://localhost:8069
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
+#   make test-core  Odoo's own test suites of the modules the addon extends, with and
+#                   without the addon: fails on any test only the addon breaks
 # Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
 #            DB_PASSWORD TEST_DB TEST_HTTP_PORT (see README.md)
-.PHONY: run test setup lint bench
+.PHONY: run test test-core setup lint bench
 run:
 	@bash scripts/run.sh
 test:
 	@bash scripts/test.sh
+test-core:
+	@bash scripts/test_core.sh
 setup:
 	@bash scripts/setup.sh >/dev/null
 lint: setup

@@ -5,7 +5,9 @@
 #
 # 1. DB_ADDON: halley_aesthetics installed (with its dependencies and the modules
 #    Odoo installs automatically with them); DB_PLAIN: exactly the same modules,
-#    without halley_aesthetics. Both with Odoo's demo data, as Odoo's runbot does.
+#    without halley_aesthetics. Both without demo data, as a company's database:
+#    the addon's demo clinic (its units, products, stock) is a sample, not the
+#    addon, and Odoo's suites build their own data.
 # 2. On each, Odoo's tests of CORE_TAGS run against the full registry (at_install
 #    and post_install tests alike, see scripts/odoo_full_registry_tests.py): what a
 #    user of that database meets. The two runs go in parallel.
@@ -47,7 +49,7 @@ tests_run() {
 
 start=$(date +%s)
 echo "[test-core] installing halley_aesthetics in $DB_ADDON"
-if ! odoo -d "$DB_ADDON" -i halley_aesthetics --stop-after-init --log-level=warn \
+if ! odoo -d "$DB_ADDON" -i halley_aesthetics --without-demo=all --stop-after-init --log-level=warn \
         --http-port "$(free_port)" >"$LOG_DIR/core-install-addon.log" 2>&1; then
     echo "[test-core] install failed: $LOG_DIR/core-install-addon.log" >&2; exit 1
 fi
@@ -59,7 +61,7 @@ run_tests "$DB_ADDON" "$LOG_DIR/core-addon.log" &
 addon_pid=$!
 echo "[test-core] the same modules without it in $DB_PLAIN, then the same tests (log: $LOG_DIR/core-plain.log)"
 (
-    odoo -d "$DB_PLAIN" -i "$modules" --stop-after-init --log-level=warn \
+    odoo -d "$DB_PLAIN" -i "$modules" --without-demo=all --stop-after-init --log-level=warn \
         --http-port "$(free_port)" >"$LOG_DIR/core-install-plain.log" 2>&1 \
         && run_tests "$DB_PLAIN" "$LOG_DIR/core-plain.log"
 ) &

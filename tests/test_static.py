@@ -65,3 +65,21 @@ def test_one_model_per_file():
         # and the concern (halley_treatment_session_reminder.py).
         model = names[0].replace(".", "_")
         assert py.stem == model or py.stem.startswith(model + "_"), f"{py.name} should be named after {names[0]}"
+
+
+def test_readme_shows_the_role_matrix_the_tests_check():
+    """README's table is the one halley_aesthetics/tests/test_role_matrix.py checks
+    cell by cell as each role."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("role_matrix", ADDON / "tests" / "role_matrix.py")
+    role_matrix = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(role_matrix)
+    readme = (ADDON.parent / "README.md").read_text()
+    assert role_matrix.markdown_table() in readme, "README.md: paste role_matrix.markdown_table()"
+
+
+def test_migrations_follow_the_manifest_version():
+    version = manifest()["version"]
+    migrations = sorted(p.name for p in (ADDON / "migrations").iterdir() if p.is_dir())
+    assert migrations and migrations[-1] == version, "the last migration is the manifest's version"

@@ -1,0 +1,150 @@
+"""Clinics run the released version: upgrading a database of the previous release
+(18.0.1.0.0) with `-u halley_aesthetics` keeps every session, lot link, package and
+entry, and brings the data to the new shape (see migrations/)."""
+
+import io
+import json
+import os
+import subprocess
+import tarfile
+
+import pytest
+
+from .conftest import ROOT
+
+# The last release clinics run: main when 18.0.1.0.0 landed.
+PREVIOUS_RELEASE = "c6183dfe9539d0bb8b23882694e3a72411c53bac"
+
+PREPARE = r"""
+from odoo import Command, fields
+ref = env.ref
+# A package sold and one of its sessions completed.
+trio = ref("halley_aesthetics.product_package_trio_demo")
+grace = ref("halley_aesthetics.patient_grace_demo")
+invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": grace.id,
+    "invoice_date": fields.Date.today(), "invoice_line_ids": [Command.create({"product_id": trio.id})]})
+invoice.action_post()
+package = invoice.invoice_line_ids.patient_package_ids
+question = env["halley.screening.question"].create({"name": "Upgrade: taking anticoagulants?", "severity": "warning"})
+session = env["halley.treatment.session"].create({"patient_id": grace.id,
+    "protocol_id": ref("halley_aesthetics.bom_trio_demo").id, "room_id": ref("halley_aesthetics.room_1_demo").id,
+    "package_id": package.id, "consent_ids": [Command.create({"procedure": True})]})
+session.screening_ids.write({"answer": "no"})
+session.screening_ids.filtered(lambda l: l.question_id == question).write({"answer": "yes", "acknowledged": True})
+session.action_confirm(); session.action_start(); session.action_done()
+# A second company treats Grace too; its open session was offered company A's answers.
+company_b = env["res.company"].create({"name": "Upgrade Clinic B"})
+env["res.company"]._setup_treatment_consumption()
+wh_b = env["stock.warehouse"].search([("company_id", "=", company_b.id)])
+room_b = env["stock.location"].create({"name": "B Room", "location_id": wh_b.lot_stock_id.id,
+    "is_treatment_room": True, "company_id": company_b.id})
+protocol_b = env["mrp.bom"].create({"product_tmpl_id": ref("halley_aesthetics.product_treatment_rejuran_demo").product_tmpl_id.id,
+    "type": "phantom", "is_treatment_protocol": True, "company_id": company_b.id,
+    "bom_line_ids": [Command.create({"product_id": ref("halley_aesthetics.product_needle_32g_demo").id, "product_qty": 2})]})
+open_b = env["halley.treatment.session"].with_company(company_b).create({"patient_id": grace.id,
+    "protocol_id": protocol_b.id, "room_id": room_b.id, "company_id": company_b.id})
+env.cr.commit()
+print("PREPARED", json.dumps({"open_b": open_b.id, "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False})}))
+"""
+
+SNAPSHOT = r"""
+sessions = env["halley.treatment.session"].search([], order="id")
+done = sessions.filtered(lambda s: s.state == "done")
+packages = env["halley.patient.package"].search([], order="id")
+types = env["stock.picking.type"].with_context(active_test=False).search([("is_treatment_consumption", "=", True)])
+print("SNAPSHOT", json.dumps({
+    "sessions": [[s.name, s.state, s.patient_id.name, s.package_id.name or ""] for s in sessions],
+    "lots": sorted([s.name, ml.product_id.name, ml.lot_id.name or "", ml.quantity] for s in done for ml in s.used_line_ids),
+    "packages": [[p.name, p.state, p.sessions_used, p.sessions_remaining, p.amount_deferred] for p in packages],
+    "entries": sorted(env["account.move.line"].search([("halley_package_id", "!=", False)]).mapped("balance")),
+    "consumption_to": sorted(set(t.default_location_dest_id.id == t.company_id._halley_production_location().id for t in types))
+        if hasattr(env["res.company"], "_halley_production_location") else None,
+    "production_locations": env["stock.location"].search_count([("usage", "=", "production")]),
+}))
+"""
+
+AFTER = r"""
+open_b = env["halley.treatment.session"].browse(OPEN_B)
+recall = env["halley.lot.recall"].create({"lot_id": env.ref("halley_aesthetics.lot_rejuran_a_demo").id})
+# A session booked after the upgrade runs end to end.
+s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthetics.patient_aisha_demo").id,
+    "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": env.ref("halley_aesthetics.room_1_demo").id,
+    "consent_ids": [Command.create({"procedure": True})]})
+s.screening_ids.write({"answer": "no"})
+s.action_confirm(); s.action_start(); s.action_done()
+print("AFTER", json.dumps({
+    "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
+    "recall_patients": sorted(set(recall.line_ids.patient_id.mapped("name"))),
+    "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
+}))
+env.cr.rollback()
+"""
+
+
+def _run(args, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, timeout=900, **kwargs)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def _shell(python, odoo_bin, conf, db, addons_path, script):
+    out = _run(
+        [python, odoo_bin, "shell", "-c", conf, "-d", db, "--addons-path", addons_path, "--log-level", "warn",
+         "--no-http"],
+        input="import json\nfrom odoo import Command\n" + script,
+    )
+    return out
+
+
+def _marked(output, mark):
+    line = next(line for line in output.splitlines() if line.startswith(mark + " "))
+    return json.loads(line[len(mark) + 1:])
+
+
+@pytest.fixture(scope="module")
+def previous_release(tmp_path_factory):
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "halley_aesthetics"],
+            capture_output=True, check=True, timeout=120,
+        ).stdout
+    except subprocess.CalledProcessError as error:
+        pytest.fail(f"the previous release {PREVIOUS_RELEASE} is not in this clone's history: {error.stderr!r}")
+    path = tmp_path_factory.mktemp("previous_release")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(path, filter="data")
+    return path
+
+
+def test_upgrade_from_the_previous_release_keeps_everything(previous_release, test_db):
+    python, odoo_bin, conf = (os.environ.get(k) for k in ("HALLEY_PYTHON", "HALLEY_ODOO_BIN", "HALLEY_ODOO_CONF"))
+    if not (python and odoo_bin and conf):
+        pytest.fail("run through `make test`")
+    odoo_src = os.path.dirname(odoo_bin)
+    core = f"{odoo_src}/addons,{odoo_src}/odoo/addons"
+    old_path, new_path = f"{core},{previous_release}", f"{core},{ROOT}"
+    db = f"{test_db}_upgrade"
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    try:
+        _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", old_path, "-i", "halley_aesthetics",
+              "--stop-after-init", "--log-level", "warn", "--no-http"])
+        prepared = _marked(_shell(python, odoo_bin, conf, db, old_path, PREPARE), "PREPARED")
+        assert prepared["leaked"] == ["yes"], "the previous release offered company A's answer to company B"
+        before = _marked(_shell(python, odoo_bin, conf, db, old_path, SNAPSHOT), "SNAPSHOT")
+        log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
+                    "--stop-after-init", "--log-level", "info", "--no-http"])
+        bad = [line for line in log.splitlines() if any(f" {lvl} " in line for lvl in ("WARNING", "ERROR", "CRITICAL"))]
+        assert not bad, "\n".join(bad)
+        after = _marked(_shell(python, odoo_bin, conf, db, new_path, SNAPSHOT), "SNAPSHOT")
+        for key in ("sessions", "lots", "packages", "entries"):
+            assert after[key] == before[key], key
+        assert after["consumption_to"] == [True], "every consumption type goes to its company's production location"
+        assert after["production_locations"] == before["production_locations"] - 2, "the addon's own are archived"
+        checks = _marked(
+            _shell(python, odoo_bin, conf, db, new_path, AFTER.replace("OPEN_B", str(prepared["open_b"]))), "AFTER"
+        )
+        assert checks["recall_patients"] == ["Grace Lim"]
+        assert checks["new_session"] == ["done", True]
+        assert checks["leaked"] == []
+    finally:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
