@@ -38,10 +38,14 @@ run_tests() {  # DB LOG
         --test-enable --test-tags "$CORE_TAGS" --stop-after-init --log-level=test \
         --http-port "$(free_port)" --db-filter "^$1\$" >"$2" 2>&1
 }
-# module: FAIL|ERROR: Class.method   (setUpClass errors name their class)
+# One line per failing test: "module.tests.file: FAIL|ERROR: Class.method", or
+# "module.tests.file.Class: ERROR: setUpClass" when a whole class could not start.
 failures() {
-    grep -oE "odoo\.addons\.[a-z0-9_.]+: (FAIL|ERROR): [A-Za-z0-9_.]+( \([A-Za-z0-9_.]+\))?" "$1" \
-        | sed -E 's/^odoo\.addons\.//' | sort -u
+    {
+        grep -oE "odoo\.addons\.[a-z0-9_.]+: (FAIL|ERROR): [A-Za-z0-9_.]+" "$1" | sed -E 's/^odoo\.addons\.//'
+        grep -oE "ERROR: (setUpClass|tearDownClass) \(odoo\.addons\.[A-Za-z0-9_.]+\)" "$1" \
+            | sed -E 's/^ERROR: ([A-Za-z]+) \(odoo\.addons\.([A-Za-z0-9_.]+)\)$/\2: ERROR: \1/'
+    } | sort -u
 }
 tests_run() {
     grep -E "odoo\.tests\.result: " "$1" | tail -1 | grep -oE "of [0-9]+ tests" | grep -oE "[0-9]+"

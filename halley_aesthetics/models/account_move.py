@@ -63,15 +63,18 @@ class AccountMove(models.Model):
     def _halley_check_package_price(line):
         """A package is never sold (nor credited) at a negative price: it would
         create a package worth less than nothing."""
-        if float_compare(line.price_unit, 0.0, precision_rounding=line.currency_id.rounding) < 0:
+        rounding = line.currency_id.rounding
+        if (
+            float_compare(line.price_unit, 0.0, precision_rounding=rounding) < 0
+            or float_compare(line.price_subtotal, 0.0, precision_rounding=rounding) < 0
+        ):
             raise UserError(
                 line.env._(
-                    "%(move)s: the package %(product)s has a negative price (%(price)s). "
-                    "A package is sold at its price or free, never below zero: give a "
-                    "discount instead.",
+                    "%(move)s: the package %(product)s comes to a negative price (%(price)s). "
+                    "A package is sold at its price, discounted or free, never below zero.",
                     move=line.move_id.display_name,
                     product=line.product_id.display_name,
-                    price=line.currency_id.format(line.price_unit),
+                    price=line.currency_id.format(min(line.price_unit, line.price_subtotal)),
                 )
             )
 
@@ -150,7 +153,9 @@ class AccountMove(models.Model):
                     reversed=refund.sudo().reversed_entry_id.display_name or self.env._("no invoice"),
                 )
             )
-        if origin.move_id.commercial_partner_id != refund.commercial_partner_id:
+        # partner_id, the customer the document is made out to (commercial_partner_id
+        # is a stored copy, writable over RPC).
+        if origin.move_id.partner_id.commercial_partner_id != refund.partner_id.commercial_partner_id:
             raise UserError(
                 self.env._(
                     "%(move)s is for %(patient)s, but the packages it credits were sold to "

@@ -77,7 +77,9 @@ class AccountMoveLine(models.Model):
                     session_company=session.company_id.name,
                 )
             )
-        if session.patient_id.commercial_partner_id != move.commercial_partner_id:
+        # partner_id, the customer the invoice is made out to (its stored
+        # commercial_partner_id is a copy, writable over RPC).
+        if session.patient_id.commercial_partner_id != move.partner_id.commercial_partner_id:
             raise UserError(
                 self.env._(
                     "%(move)s is for %(customer)s, but its line %(line)s invoices the session "

@@ -3,9 +3,10 @@ from odoo import fields, models
 
 class HalleyRecallNotice(models.Model):
     """A patient notified of a recalled lot she received: who, which lot, which
-    sessions, when and by whom."""
+    sessions, when and by whom; the message sent to her is in its chatter."""
 
     _name = "halley.recall.notice"
+    _inherit = ["mail.thread"]
     _description = "Lot recall notice"
     _order = "date desc, id desc"
 

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Who recorded a consent and when, and its withdrawal: set by the workflow only.
+AUDIT_FIELDS = {"date", "recorded_by_id", "photo_marketing_withdrawn_on", "photo_marketing_withdrawn_by_id"}
 
 
 class HalleySessionConsent(models.Model):
@@ -33,11 +37,36 @@ class HalleySessionConsent(models.Model):
     )
     note = fields.Char(help="How consent was given (signed form reference, witness).")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_audit_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_audit_fields(vals)
+        if vals.get("photo_marketing") is False and any(c.photo_marketing_withdrawn_on for c in self):
+            raise UserError(
+                self.env._("This marketing-photo consent was withdrawn: its record is kept as it was.")
+            )
+        return super().write(vals)
+
+    def _check_audit_fields(self, vals):
+        forged = AUDIT_FIELDS & set(vals)
+        if forged and not self.env.context.get("halley_consent_workflow"):
+            raise UserError(
+                self.env._(
+                    "When a consent was recorded, by whom, and its withdrawal are recorded by "
+                    "the clinic's workflow: they cannot be set by hand (%(fields)s).",
+                    fields=", ".join(self._fields[name].string for name in sorted(forged)),
+                )
+            )
+
     def _withdraw_marketing_photos(self):
         """Withdraw the marketing-photo consent of these consents (those given and
         not withdrawn yet); the withdrawal date and who recorded it are kept."""
         given = self.filtered(lambda c: c.photo_marketing and not c.photo_marketing_withdrawn_on)
-        given.sudo().write(
+        given.sudo().with_context(halley_consent_workflow=True).write(
             {
                 "photo_marketing_withdrawn_on": fields.Datetime.now(),
                 "photo_marketing_withdrawn_by_id": self.env.uid,

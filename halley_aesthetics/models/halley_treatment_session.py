@@ -280,7 +280,7 @@ class HalleyTreatmentSession(models.Model):
 
     def _search_has_procedure_consent(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Search only for sessions with or without procedure consent."))
+            raise UserError(self.env._("Search only for sessions with or without procedure consent."))
         positive = (operator == "=") == value
         return [("consent_ids", "any" if positive else "not any", [("procedure", "=", True)])]
 

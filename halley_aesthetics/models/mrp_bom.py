@@ -44,7 +44,6 @@ class MrpBom(models.Model):
         "protocol_id",
         "question_id",
         string="Screening questions",
-        groups="halley_aesthetics.group_practitioner",
     )
     session_minutes = fields.Integer(
         string="Session (min)",

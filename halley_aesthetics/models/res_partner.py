@@ -9,9 +9,12 @@ from odoo.tools import html2plaintext
 
 from ..tools import CLINIC_GROUPS, CLINICIAN_GROUPS, check_domain_field_access
 
-HALLEY_GROUPED_FIELDS = {
-    "treatment_session_ids", "treatment_session_count", "patient_package_ids", "patient_package_sessions_left",
-    "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on", "halley_access_log_ids",
+# The clinic's one2many fields on a contact: which patients have sessions,
+# packages, access-log entries or recall notices.
+HALLEY_ONE2MANY = {"treatment_session_ids", "patient_package_ids", "halley_access_log_ids", "halley_recall_notice_ids"}
+HALLEY_GROUPED_FIELDS = HALLEY_ONE2MANY | {
+    "treatment_session_count", "patient_package_sessions_left",
+    "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on",
 }
 
 
@@ -56,6 +59,9 @@ class ResPartner(models.Model):
     halley_access_log_ids = fields.One2many(
         "halley.patient.access.log", "patient_id", string="Record access", groups="halley_aesthetics.group_manager"
     )
+    halley_recall_notice_ids = fields.One2many(
+        "halley.recall.notice", "patient_id", string="Recall notices", groups="halley_aesthetics.group_manager"
+    )
 
     @api.depends("patient_package_ids.sessions_remaining", "patient_package_ids.state")
     def _compute_patient_package_sessions_left(self):
@@ -94,11 +100,11 @@ class ResPartner(models.Model):
         # The clinic's fields: no search on what the user may not read. Every
         # other field of a contact is searched exactly as without the addon.
         check_domain_field_access(self, domain, HALLEY_GROUPED_FIELDS)
-        return super()._where_calc(domain, active_test=active_test)
+        return super()._where_calc(_halley_rules_on_one2many(domain), active_test=active_test)
 
     def _search_halley_marketing_photo_consent(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Search only for patients with or without marketing-photo consent."))
+            raise UserError(self.env._("Search only for patients with or without marketing-photo consent."))
         consenting = self.env["halley.session.consent"].search(
             [("photo_marketing", "=", True), ("photo_marketing_withdrawn_on", "=", False)]
         ).patient_id
@@ -118,16 +124,11 @@ class ResPartner(models.Model):
     def action_halley_withdraw_marketing_photos(self):
         """The patient withdraws her consent to photos for marketing: every such
         consent she gave is marked withdrawn, with today's date."""
+        # Kept on her consents (date, who recorded it), not in the contact's chatter:
+        # every employee reads that.
         withdrawn = self._halley_consents()._withdraw_marketing_photos()
         if not withdrawn:
             raise UserError(self.env._("There is no marketing-photo consent to withdraw."))
-        for partner in withdrawn.patient_id:
-            partner.sudo()._message_log(
-                body=self.env._(
-                    "Consent to marketing photos withdrawn (recorded by %(user)s).",
-                    user=self.env.user.name,
-                )
-            )
         return True
 
     def action_halley_export_patient_data(self):
@@ -258,6 +259,27 @@ class ResPartner(models.Model):
         env["halley.patient.access.log"]._log("export", patients=self)
         filename = "{} - clinic record.zip".format((self.name or "patient").replace("/", "-"))
         return buffer.getvalue(), filename
+
+
+def _halley_rules_on_one2many(domain):
+    """Odoo answers ``(one2many, '!=', False)`` and ``(one2many, 'in', ids)``
+    without the comodel's record rules: another company's manager would learn
+    which patients have sessions there. On the clinic's one2many fields these
+    conditions go through ``any``, which applies them."""
+    if not domain:
+        return domain
+    result = []
+    for leaf in domain:
+        if isinstance(leaf, list | tuple) and len(leaf) == 3 and leaf[0] in HALLEY_ONE2MANY:
+            name, operator, value = leaf
+            if value in (False, None, []) and operator in ("=", "!="):
+                leaf = (name, "not any" if operator == "=" else "any", [])
+            elif operator in ("=", "!=", "in", "not in") and not isinstance(value, str):
+                ids = [value] if isinstance(value, int) else list(value)
+                negative = operator in ("!=", "not in")
+                leaf = (name, "not any" if negative else "any", [("id", "in", ids)])
+        result.append(leaf)
+    return result
 
 
 def _label(record, field_name):

@@ -33,7 +33,9 @@ MODELS = {
     "halley.treatment.session": _row(billing="r", practitioner="rwcu", manager="rwcu"),
     "halley.session.screening": _row(practitioner="rwc", manager="rwcu"),
     "halley.session.consent": _row(practitioner="rwc", manager="rwcu"),
-    "halley.screening.question": _row(practitioner="r", manager="rwcu"),
+    # Protocol set-up, not a patient's answers: every employee may read it (a copied
+    # BoM copies its questions).
+    "halley.screening.question": _row(billing="r", practitioner="r", manager="rwcu", internal="r"),
     "halley.patient.package": _row(billing="r", practitioner="r", manager="rw"),
     "halley.patient.package.line": _row(billing="r", practitioner="r", manager="r"),
     "halley.package.template.line": _row(

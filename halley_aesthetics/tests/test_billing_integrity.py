@@ -49,6 +49,11 @@ class TestBillingIntegrity(HalleyPackageCommon):
         forged.write({"reversed_entry_id": chen_invoice.id})
         with self.assertRaisesRegex(UserError, "only cancel the packages of its own patient"):
             forged.action_post()
+        # Its stored commercial partner rewritten to Chen's (a plain write over RPC):
+        # the document is still made out to Grace.
+        forged.write({"commercial_partner_id": chen.id})
+        with self.assertRaisesRegex(UserError, "only cancel the packages of its own patient"):
+            forged.action_post()
         self.assertEqual(self._balances(chen_package), before)
         self.assertEqual(chen_package.state, "active")
 
@@ -69,6 +74,10 @@ class TestBillingIntegrity(HalleyPackageCommon):
         self.assertEqual(invoice.state, "draft")
         chen_session.invalidate_recordset()
         self.assertEqual(chen_session.invoice_status, "invoiced", "on a draft invoice until it is fixed")
+        # Nor by rewriting the invoice's stored commercial partner to Chen's.
+        invoice.write({"commercial_partner_id": self.patient_2.id})
+        with self.assertRaisesRegex(UserError, "a session is invoiced to its own patient only"):
+            invoice.action_post()
         invoice.partner_id = self.patient_2
         invoice.action_post()
         self.assertEqual(chen_session.invoice_status, "invoiced")
@@ -88,8 +97,16 @@ class TestBillingIntegrity(HalleyPackageCommon):
         invoice = self._move(
             "out_invoice", self.patient, [{"product_id": self.trio_course.id, "quantity": 1, "price_unit": -1500}]
         )
-        with self.assertRaisesRegex(UserError, "has a negative price"):
+        with self.assertRaisesRegex(UserError, "comes to a negative price"):
             invoice.action_post()
+        # Nor through a discount over 100 %, hidden by a dearer line on the same invoice.
+        discounted = self._move(
+            "out_invoice", self.patient,
+            [{"product_id": self.trio_course.id, "discount": 200},
+             {"product_id": self.protocol_rejuran.product_id.id, "price_unit": 5000}],
+        )
+        with self.assertRaisesRegex(UserError, "comes to a negative price"):
+            discounted.action_post()
         self.assertFalse(self.env["halley.patient.package"].search([("patient_id", "=", self.patient.id)]))
         free = self._move("out_invoice", self.patient, [{"product_id": self.trio_course.id, "price_unit": 0}])
         free.action_post()

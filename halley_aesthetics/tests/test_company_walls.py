@@ -86,6 +86,39 @@ class TestCompanyWalls(HalleyPackageCommon):
             self.session_a,
         )
 
+    def test_contacts_do_not_tell_which_patients_another_company_treats(self):
+        Partner = self.env["res.partner"].with_user(self.manager_b).with_company(self.company_b)
+        for domain in (
+            [("treatment_session_ids", "!=", False)],
+            [("treatment_session_ids", "in", self.session_a.ids)],
+            [("treatment_session_ids", "=", self.session_a.id)],
+        ):
+            with self.subTest(domain=domain):
+                self.assertNotIn(self.shared, Partner.search(domain))
+        self.assertIn(self.shared, Partner.search([("treatment_session_ids", "=", False)]))
+        as_a = self.env["res.partner"].with_user(self.manager_a)
+        self.assertIn(self.shared, as_a.search([("treatment_session_ids", "!=", False)]))
+
+    def test_wizards_never_open_another_companys_session(self):
+        lot = self.session_a.used_line_ids.lot_id.filtered(lambda lot: lot.product_id == self.rejuran)
+        Line = self.env["halley.lot.recall.line"].with_user(self.manager_b).with_company(self.company_b)
+        with self.assertRaises(AccessError):
+            Line.create({"session_id": self.session_a.id, "lot_id": lot.id, "quantity": 1})
+        with self.assertRaises(AccessError):
+            self.env["halley.session.deviation"].with_user(self.manager_b).with_company(self.company_b).create(
+                {"session_id": self.session_a.id, "reason": "x"}
+            )
+        # Lines written by hand into a recall are never what it notifies: the lot's
+        # sessions are looked up again, in the user's companies.
+        recall = self.env["halley.lot.recall"].with_user(self.manager_b).with_company(self.company_b).create(
+            {"lot_name": lot.name}
+        )
+        with self.assertRaises(AccessError):
+            recall.write({"line_ids": [Command.create({"session_id": self.session_a.id, "lot_id": lot.id})]})
+        with self.assertRaisesRegex(UserError, "No lot|No patient"):
+            recall.action_notify()
+        self.assertFalse(self.env["halley.recall.notice"].search([]))
+
     def test_package_of_another_company_is_never_proposed_nor_accepted(self):
         invoice = self._invoice([(self.trio_course, 1)], patient=self.shared)
         package = invoice.invoice_line_ids.patient_package_ids

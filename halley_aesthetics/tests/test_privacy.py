@@ -188,6 +188,26 @@ class TestPdpa(HalleyPackageCommon):
         self.assertEqual(consent.photo_marketing_withdrawn_by_id, self.practitioner)
         with self.assertRaisesRegex(UserError, "no marketing-photo consent to withdraw"):
             patient.action_halley_withdraw_marketing_photos()
+        # Nothing about it in her contact's chatter (every employee reads that).
+        self.assertFalse(self.patient.message_ids.filtered(lambda m: "marketing" in (m.body or "").lower()))
+        # The withdrawal cannot be undone nor its date changed by hand, and who
+        # recorded a consent and when cannot be forged.
+        as_doctor = consent.with_user(self.practitioner)
+        for vals in (
+            {"photo_marketing_withdrawn_on": False},
+            {"photo_marketing_withdrawn_by_id": False},
+            {"date": NOW - relativedelta(years=5)},
+            {"recorded_by_id": self.manager.id},
+            {"photo_marketing": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                as_doctor.write(vals)
+        with self.assertRaisesRegex(UserError, "recorded by the clinic's workflow"):
+            self.env["halley.session.consent"].with_user(self.practitioner).create(
+                {"session_id": consent.session_id.id, "procedure": True, "recorded_by_id": self.manager.id,
+                 "date": NOW - relativedelta(years=5)}
+            )
+        self.assertEqual(consent.photo_marketing_withdrawn_on, NOW + relativedelta(days=3))
 
     def test_billing_registers_a_patient(self):
         patient = self.env["res.partner"].with_user(self.billing).create(

@@ -274,14 +274,19 @@ class TestLotRecall(HalleyPackageCommon):
         self.assertEqual(notices.lot_id, self.lot_rj_early)
         grace_notice = notices.filtered(lambda n: n.patient_id == self.patient)
         message = grace_notice.message_id
-        self.assertEqual((message.model, message.res_id), ("res.partner", self.patient.id))
+        # On the notice, which clinic managers read; not in her contact's chatter,
+        # which every employee reads.
+        self.assertEqual((message.model, message.res_id), ("halley.recall.notice", grace_notice.id))
+        self.assertFalse(self.patient.message_ids.filtered(lambda m: "TRJ-EARLY" in (m.body or "")))
         self.assertIn("TRJ-EARLY", message.body)
         self.assertIn("Dear T Patient Grace,", message.body, "the template is rendered for each patient")
         self.assertEqual(message.subject, "Recall of T Rejuran")
         self.assertEqual(message.partner_ids, self.patient, "emailed to her")
         self.assertEqual(message.notification_ids.notification_type, "email")
         # Aisha has no email: the notice is logged, and a note says to call her.
-        self.assertIn("call T Patient Aisha", self.patient_2.message_ids[0].body)
+        aisha_notice = notices.filtered(lambda n: n.patient_id == self.patient_2)
+        self.assertIn("call T Patient Aisha", aisha_notice.message_id.body)
+        self.assertFalse(aisha_notice.message_id.partner_ids)
 
     def test_a_lot_number_matches_as_typed_only(self):
         grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)

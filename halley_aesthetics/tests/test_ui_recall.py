@@ -50,4 +50,5 @@ class TestRecallUi(HalleyUiCase):
         notices = env["halley.recall.notice"].search([("lot_id", "=", recalled.id)])
         self.assertEqual(notices.patient_id, patients[:2])
         self.assertEqual(set(notices.mapped("user_id")), {manager})
-        self.assertIn("TOUR-RECALL-1", patients[0].message_ids[0].body)
+        grace_notice = notices.filtered(lambda n: n.patient_id == patients[0])
+        self.assertIn("TOUR-RECALL-1", grace_notice.message_id.body)

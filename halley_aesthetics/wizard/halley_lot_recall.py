@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -114,8 +114,13 @@ class HalleyLotRecall(models.TransientModel):
 
     def action_notify(self):
         """Email every patient found (one message each, listing her sessions) and
-        log the notice on her record."""
+        keep a recall notice per patient and lot, the message on it.
+
+        The message lives on the notice, which only clinic managers read, not in
+        the patient's contact chatter, which every employee reads."""
         self.ensure_one()
+        # What the lot says now, in the user's companies: never lines written by hand.
+        self._compute_line_ids()
         if self.message:
             raise UserError(self.message)
         lines = self.line_ids
@@ -136,29 +141,33 @@ class HalleyLotRecall(models.TransientModel):
                 )
                 for line in own
             )
-            body = Markup(self._render_body(patient)) + details
-            message = patient.sudo().message_post(
-                body=body,
-                subject=self.subject,
-                partner_ids=patient.ids if patient.email else [],
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-            for lot in own.lot_id:
-                notices |= Notice.create(
+            own_notices = Notice.create(
+                [
                     {
                         "lot_id": lot.id,
                         "patient_id": patient.id,
                         "session_ids": [fields.Command.set(own.filtered(lambda ln: ln.lot_id == lot).session_id.ids)],
                         "company_id": own.session_id.company_id[:1].id or self.env.company.id,
                         "email": patient.email,
-                        "message_id": message.id,
                     }
+                    for lot in own.lot_id
+                ]
+            )
+            notice = own_notices[0]
+            if patient.email:
+                message = notice.message_post(
+                    body=Markup(self._render_body(patient)) + details,
+                    subject=self.subject,
+                    partner_ids=patient.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
                 )
-            if not patient.email:
-                patient.sudo()._message_log(
-                    body=self.env._("No email address: call %(patient)s about the recall.", patient=escape(patient.name))
+            else:
+                message = notice._message_log(
+                    body=self.env._("No email address: call %(patient)s about the recall.", patient=patient.name)
                 )
+            own_notices.message_id = message
+            notices |= own_notices
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Recall notices"),
@@ -166,7 +175,6 @@ class HalleyLotRecall(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", notices.ids)],
         }
-
 
     def _render_body(self, patient):
         """The message for one patient. Its placeholders ({{ object.name }}, the
@@ -183,6 +191,15 @@ class HalleyLotRecallLine(models.TransientModel):
     _name = "halley.lot.recall.line"
     _description = "Session that used a recalled lot"
     _order = "date desc"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The patient's contact details shown on a line are read as superuser:
+        # a line only for a session the user may read (her own companies).
+        self.env["halley.treatment.session"].browse(
+            [vals["session_id"] for vals in vals_list if vals.get("session_id")]
+        ).check_access("read")
+        return super().create(vals_list)
 
     recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")
     session_id = fields.Many2one("halley.treatment.session", readonly=True)

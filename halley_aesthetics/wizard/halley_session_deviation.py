@@ -12,6 +12,14 @@ class HalleySessionDeviation(models.TransientModel):
     deviation_summary = fields.Text(related="session_id.deviation_summary")
     reason = fields.Text(required=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Only for a session the practitioner may change (her own companies).
+        self.env["halley.treatment.session"].browse(
+            [vals["session_id"] for vals in vals_list if vals.get("session_id")]
+        ).check_access("write")
+        return super().create(vals_list)
+
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
