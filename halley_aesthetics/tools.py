@@ -45,3 +45,11 @@ def check_domain_field_access(model, domain, field_names=None):
                 names.add(name)
     if names:
         model.check_field_access_rights("read", sorted(names))
+
+
+def check_session_access(model, vals_list, operation):
+    """A wizard line about a session (recall line, deviation reason) shows the
+    session's data as superuser: it may only be made for a session the user may
+    ``operation`` (read, write) herself."""
+    session_ids = [vals["session_id"] for vals in vals_list if vals.get("session_id")]
+    model.env["halley.treatment.session"].browse(session_ids).check_access(operation)

@@ -3,9 +3,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/scripts/setup.sh")"
-export PGHOST="${DB_HOST:-${PGHOST:-}}" PGPORT="${DB_PORT:-${PGPORT:-5432}}"
-[ -n "${DB_USER:-}" ] && export PGUSER="$DB_USER"
-[ -z "$PGHOST" ] && unset PGHOST
 BENCH_DB="${BENCH_DB:-halley_bench}"
 state="$(psql -d "$BENCH_DB" -Atc "select state from ir_module_module where name = 'halley_aesthetics'" 2>/dev/null || true)"
 if [ "$state" != "installed" ]; then

@@ -6,9 +6,6 @@ eval "$("$ROOT/scripts/setup.sh")"
 DB_NAME="${DB_NAME:-halley}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF")
-export PGHOST="${DB_HOST:-${PGHOST:-}}" PGPORT="${DB_PORT:-${PGPORT:-5432}}"
-[ -n "${DB_USER:-}" ] && export PGUSER="$DB_USER"
-[ -z "$PGHOST" ] && unset PGHOST
 
 # The addon's source fingerprint: when it changed since this database was last
 # installed or upgraded, upgrade the addon before serving.

@@ -100,7 +100,12 @@ db_password = ${DB_PASSWORD:-False}
 list_db = True
 CONF
 
-# What the Makefile needs to know, as shell assignments.
+# What the Makefile and the scripts need to know, as shell assignments (they eval
+# them): the paths, and libpq's variables for their own psql/dropdb calls.
 echo "VENV=$VENV"
 echo "ODOO_SRC=$ODOO_SRC"
 echo "CONF=$CONF"
+echo "export PGPORT=${DB_PORT:-${PGPORT:-5432}}"
+pghost="${DB_HOST:-${PGHOST:-}}"
+if [ -n "$pghost" ]; then echo "export PGHOST=$pghost"; else echo "unset PGHOST"; fi
+if [ -n "${DB_USER:-}" ]; then echo "export PGUSER=$DB_USER"; fi

@@ -7,9 +7,6 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/scripts/setup.sh")" || exit 1
 cd "$ROOT"
-export PGHOST="${DB_HOST:-${PGHOST:-}}" PGPORT="${DB_PORT:-${PGPORT:-5432}}"
-[ -n "${DB_USER:-}" ] && export PGUSER="$DB_USER"
-[ -z "$PGHOST" ] && unset PGHOST
 
 DB="${TEST_DB:-halley_test_$$}"
 TEST_HTTP_PORT="${TEST_HTTP_PORT:-8169}"

@@ -18,9 +18,6 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/scripts/setup.sh")" || exit 1
 cd "$ROOT"
-export PGHOST="${DB_HOST:-${PGHOST:-}}" PGPORT="${DB_PORT:-${PGPORT:-5432}}"
-[ -n "${DB_USER:-}" ] && export PGUSER="$DB_USER"
-[ -z "$PGHOST" ] && unset PGHOST
 
 CORE_TAGS="${CORE_TAGS:-/account,/stock,/mrp,/purchase_stock,/sale_mrp,/stock_account,/product_expiry}"
 DB_ADDON="${TEST_DB:-halley_core_$$}_addon"

@@ -32,6 +32,10 @@ consent, confirmed (not started), so Odoo's reordering rules create the requests
 quotation of the rules they take under their minimum: DermaFill (HA); PharmaResearch
 (Rejuran) only if its stock is already low, as six sessions do not take a fresh demo
 clinic's Rejuran under its minimum. Both write to the database too.
+patient_clinic_record.png shows Grace Lim's Clinic record tab (marketing-photo consent,
+data export, recall notices, record access log); --prepare-privacy first opens the
+treatment record of her completed demo session as `doctor` and as the --login user, so
+the access log has entries (it writes those log entries).
 lot_recall.png opens Clinic > Stock > Lot recall and types the lot number RJ24A017 (the
 Rejuran lot of the demo's completed session); it never notifies anyone.
 --only retakes just the named files.
@@ -40,6 +44,7 @@ Rejuran lot of the demo's completed session); it never notifies anyone.
 import argparse
 import base64
 import datetime
+import http.cookiejar
 import json
 import pathlib
 import subprocess
@@ -245,6 +250,28 @@ def prepare_bookings(rpc):
           + (", ".join(f"{o['name']} ({o['partner_id'][1]})" for o in orders) or "none"))
 
 
+def prepare_privacy(url, db, rpc, logins):
+    """Open the treatment record of Grace Lim's completed demo session as each of
+    ``logins`` [(login, password)]: each opening is written to her access log."""
+    session_id, _protocol_id = lookup_ids(rpc)
+    for login, password in logins:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        payload = {"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}
+        request = urllib.request.Request(f"{url}/web/session/authenticate", json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with opener.open(request, timeout=60):
+            pass
+        with opener.open(f"{url}/report/html/halley_aesthetics.report_halley_treatment_record/{session_id}",
+                         timeout=120):
+            pass
+        print(f"treatment record of session {session_id} opened as {login}")
+
+
+def lookup_patient(rpc, name):
+    ids = rpc("res.partner", "search", [("name", "=", name), ("is_patient", "=", True)], limit=1)
+    return ids[0] if ids else None
+
+
 def lookup_screening_session(rpc):
     """Aisha Rahman's confirmed session with a flagged warning not acknowledged, or None."""
     lines = rpc(
@@ -272,6 +299,8 @@ def main():
                         help="answer a demo session's screening with a warning first (writes to the database)")
     parser.add_argument("--prepare-bookings", action="store_true",
                         help="book and confirm next week's sessions first (writes to the database)")
+    parser.add_argument("--prepare-privacy", action="store_true",
+                        help="open a treatment record as doctor and as --login first (writes access-log entries)")
     parser.add_argument("--only", nargs="+", metavar="NAME.png", help="retake only these files")
     args = parser.parse_args()
     url = args.url.rstrip("/")
@@ -282,6 +311,8 @@ def main():
         prepare_safety(rpc)
     if args.prepare_bookings:
         prepare_bookings(rpc)
+    if args.prepare_privacy:
+        prepare_privacy(url, args.db, rpc, [("doctor", "doctor"), (args.login, args.password)])
     session_id, protocol_id = lookup_ids(rpc)
     package = lookup_package(rpc)
 
@@ -349,6 +380,17 @@ def main():
          "/odoo/action-purchase.purchase_rfq",
          ".o_list_renderer .o_data_row"),
     ]
+    grace = lookup_patient(rpc, "Grace Lim")
+    if grace:
+        shots.append(
+            ("patient_clinic_record.png",
+             f"/odoo/action-halley_aesthetics.halley_patient_action/{grace}",
+             ".o_form_view .o_notebook",
+             (click_text(".o_notebook .nav-link", "Clinic record"),
+              ".o_form_view .o_field_widget[name=halley_access_log_ids]"),
+             ("document.querySelector('.o_field_widget[name=halley_access_log_ids]')"
+              ".scrollIntoView({block: 'center'})",
+              ".o_form_view")))
     screening_session_id = lookup_screening_session(rpc)
     if screening_session_id:
         shots.append(

@@ -13,9 +13,12 @@ class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def _halley_hides_clinical_files(self):
+        """Users who may read sessions but are not clinicians (billing). Everybody
+        else either opens session files or cannot read sessions at all, and then
+        Odoo's own check already refuses them: nothing changes for them."""
         return not (
             self.env.is_superuser() or self.env.user.has_group("halley_aesthetics.group_practitioner")
-        )
+        ) and self.env[SESSION_MODEL].has_access("read")
 
     def check(self, mode, values=None):
         res = super().check(mode, values=values)

@@ -126,6 +126,21 @@ class HalleyCommon(TransactionCase):
     # ------------------------------------------------------------------ builders
 
     @classmethod
+    def _setup_second_company(cls):
+        """A second clinic company with its warehouse and a room, and a clinic
+        manager in each company who sees only her own."""
+        cls.company_b = cls.env["res.company"].create({"name": "Halley Orchard (B)"})
+        cls.warehouse_b = cls.env["stock.warehouse"].search([("company_id", "=", cls.company_b.id)])
+        cls.room_in_b = cls._create_room("B Room", company=cls.company_b, parent=cls.warehouse_b.lot_stock_id)
+        cls.manager_a, cls.manager_b = (
+            new_test_user(
+                cls.env, login=login, groups="halley_aesthetics.group_manager",
+                company_id=company.id, company_ids=[Command.set(company.ids)],
+            )
+            for login, company in (("t_manager_a", cls.company), ("t_manager_b", cls.company_b))
+        )
+
+    @classmethod
     def _create_room(cls, name, company=None, parent=None):
         return cls.env["stock.location"].create(
             {

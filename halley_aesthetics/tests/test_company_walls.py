@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import NOW, HalleyPackageCommon
 
@@ -16,17 +16,7 @@ class TestCompanyWalls(HalleyPackageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Halley Orchard (B)"})
-        warehouse_b = cls.env["stock.warehouse"].search([("company_id", "=", cls.company_b.id)])
-        cls.room_in_b = cls._create_room("B Room", company=cls.company_b, parent=warehouse_b.lot_stock_id)
-        cls.manager_a = new_test_user(
-            cls.env, login="t_manager_a", groups="halley_aesthetics.group_manager",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager_b = new_test_user(
-            cls.env, login="t_manager_b", groups="halley_aesthetics.group_manager",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls._setup_second_company()
         cls.shared = cls.env["res.partner"].create(
             {"name": "T Shared Patient", "is_patient": True, "email": "shared@example.com", "company_id": False}
         )

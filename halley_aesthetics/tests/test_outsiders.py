@@ -52,13 +52,7 @@ class TestOutsiders(HalleyPackageCommon):
         )
         self.assertEqual(len(rows), 2)
         # Reverse it (a credit note cancelling the package), then reset and repost it.
-        wizard = (
-            self.env["account.move.reversal"].with_user(self.accountant)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id, "date": NOW.date(), "reason": "Patient moved"})
-        )
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"]).with_user(self.accountant)
-        refund.action_post()
+        refund = self._credit_note(invoice, user=self.accountant)
         package = invoice.sudo().invoice_line_ids.patient_package_ids
         self.assertEqual(package.state, "refunded")
         self.assertEqual(package.refund_id, refund)
@@ -77,14 +71,8 @@ class TestOutsiders(HalleyPackageCommon):
              "invoice_line_ids": [Command.create({"name": "Gloves", "price_unit": 30.0})]}
         )
         bill.action_post()
-        wizard = (
-            self.env["account.move.reversal"].with_user(self.accountant)
-            .with_context(active_model="account.move", active_ids=bill.ids)
-            .create({"journal_id": bill.journal_id.id, "date": NOW.date(), "reason": "Returned"})
-        )
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"]).with_user(self.accountant)
-        refund.action_post()
-        self.assertEqual(refund.reversed_entry_id, bill)
+        refund = self._credit_note(bill, user=self.accountant)
+        self.assertEqual((refund.state, refund.reversed_entry_id), ("posted", bill))
         entry = Move.create(
             {"move_type": "entry", "date": NOW.date(), "line_ids": [
                 Command.create({"name": "Accrual", "account_id": self.revenue_account.id, "balance": 50.0}),

@@ -94,17 +94,7 @@ class TestMultiCompany(HalleyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Halley Orchard (B)"})
-        cls.warehouse_b = cls.env["stock.warehouse"].search([("company_id", "=", cls.company_b.id)])
-        cls.room_in_b = cls._create_room("B Room", company=cls.company_b, parent=cls.warehouse_b.lot_stock_id)
-        cls.user_a = new_test_user(
-            cls.env, login="t_doctor_a", groups="halley_aesthetics.group_manager",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.user_b = new_test_user(
-            cls.env, login="t_doctor_b", groups="halley_aesthetics.group_manager",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
-        )
+        cls._setup_second_company()
 
     def test_room_of_another_company_is_refused(self):
         with self.assertRaises(UserError):
@@ -117,7 +107,7 @@ class TestMultiCompany(HalleyCommon):
         ).action_apply_inventory()
         session = (
             self.env["halley.treatment.session"]
-            .with_user(self.user_b)
+            .with_user(self.manager_b)
             .with_company(self.company_b)
             .create(
                 {
@@ -139,8 +129,8 @@ class TestMultiCompany(HalleyCommon):
         self.assertEqual(self.on_hand(self.needle, self.room_in_b), 27)
         # company A's users do not see company B's sessions
         self.assertFalse(
-            self.env["halley.treatment.session"].with_user(self.user_a).search([("id", "=", session.id)])
+            self.env["halley.treatment.session"].with_user(self.manager_a).search([("id", "=", session.id)])
         )
         self.assertTrue(
-            self.env["halley.treatment.session"].with_user(self.user_b).search([("id", "=", session.id)])
+            self.env["halley.treatment.session"].with_user(self.manager_b).search([("id", "=", session.id)])
         )

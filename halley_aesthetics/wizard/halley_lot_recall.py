@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
+from ..tools import check_session_access
+
 
 def _like_literal(text):
     """``text`` as a LIKE pattern that matches itself only: % and _ are literal."""
@@ -194,11 +196,7 @@ class HalleyLotRecallLine(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The patient's contact details shown on a line are read as superuser:
-        # a line only for a session the user may read (her own companies).
-        self.env["halley.treatment.session"].browse(
-            [vals["session_id"] for vals in vals_list if vals.get("session_id")]
-        ).check_access("read")
+        check_session_access(self, vals_list, "read")  # her companies' sessions only
         return super().create(vals_list)
 
     recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")

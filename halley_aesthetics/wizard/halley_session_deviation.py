@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import check_session_access
+
 
 class HalleySessionDeviation(models.TransientModel):
     """Asks the practitioner why a session used other quantities than planned."""
@@ -14,10 +16,7 @@ class HalleySessionDeviation(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Only for a session the practitioner may change (her own companies).
-        self.env["halley.treatment.session"].browse(
-            [vals["session_id"] for vals in vals_list if vals.get("session_id")]
-        ).check_access("write")
+        check_session_access(self, vals_list, "write")  # a session she may change
         return super().create(vals_list)
 
     @api.model
