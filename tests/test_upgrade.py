@@ -101,15 +101,23 @@ def _marked(output, mark):
     return json.loads(line[len(mark) + 1:])
 
 
+def _archive():
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "halley_aesthetics"],
+        capture_output=True, timeout=120,
+    )
+
+
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory):
-    try:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "halley_aesthetics"],
-            capture_output=True, check=True, timeout=120,
-        ).stdout
-    except subprocess.CalledProcessError as error:
-        pytest.fail(f"the previous release {PREVIOUS_RELEASE} is not in this clone's history: {error.stderr!r}")
+    result = _archive()
+    if result.returncode:  # a shallow clone: fetch that one commit
+        subprocess.run(["git", "-C", str(ROOT), "fetch", "--quiet", "--depth=1", "origin", PREVIOUS_RELEASE],
+                       capture_output=True, timeout=300)
+        result = _archive()
+    if result.returncode:
+        pytest.fail(f"the previous release {PREVIOUS_RELEASE} is not in this clone's history: {result.stderr!r}")
+    archive = result.stdout
     path = tmp_path_factory.mktemp("previous_release")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(path, filter="data")
