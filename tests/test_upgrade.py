@@ -43,8 +43,11 @@ protocol_b = env["mrp.bom"].create({"product_tmpl_id": ref("halley_aesthetics.pr
     "bom_line_ids": [Command.create({"product_id": ref("halley_aesthetics.product_needle_32g_demo").id, "product_qty": 2})]})
 open_b = env["halley.treatment.session"].with_company(company_b).create({"patient_id": grace.id,
     "protocol_id": protocol_b.id, "room_id": room_b.id, "company_id": company_b.id})
+# A recall notified: the release posted its message in Grace's contact chatter.
+env["halley.lot.recall"].create({"lot_id": ref("halley_aesthetics.lot_rejuran_a_demo").id}).action_notify()
 env.cr.commit()
-print("PREPARED", json.dumps({"open_b": open_b.id, "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False})}))
+print("PREPARED", json.dumps({"open_b": open_b.id, "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
+    "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or "")))}))
 """
 
 SNAPSHOT = r"""
@@ -72,8 +75,13 @@ s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthe
     "consent_ids": [Command.create({"procedure": True})]})
 s.screening_ids.write({"answer": "no"})
 s.action_confirm(); s.action_start(); s.action_done()
+grace = env.ref("halley_aesthetics.patient_grace_demo")
+notice = env["halley.recall.notice"].search([("patient_id", "=", grace.id)])
 print("AFTER", json.dumps({
     "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
+    "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or ""))),
+    "recall_on_notice": [notice.message_id.model, "RJ24A017" in (notice.message_id.body or ""),
+                         notice.message_id in notice.message_ids],
     "recall_patients": sorted(set(recall.line_ids.patient_id.mapped("name"))),
     "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
 }))
@@ -138,6 +146,7 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
               "--stop-after-init", "--log-level", "warn", "--no-http"])
         prepared = _marked(_shell(python, odoo_bin, conf, db, old_path, PREPARE), "PREPARED")
         assert prepared["leaked"] == ["yes"], "the previous release offered company A's answer to company B"
+        assert prepared["recall_on_contact"] == 1, "the previous release posted the recall on her contact"
         before = _marked(_shell(python, odoo_bin, conf, db, old_path, SNAPSHOT), "SNAPSHOT")
         log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
                     "--stop-after-init", "--log-level", "info", "--no-http"])
@@ -154,5 +163,7 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["recall_patients"] == ["Grace Lim"]
         assert checks["new_session"] == ["done", True]
         assert checks["leaked"] == []
+        assert checks["recall_on_contact"] == 0
+        assert checks["recall_on_notice"] == ["halley.recall.notice", True, True]
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

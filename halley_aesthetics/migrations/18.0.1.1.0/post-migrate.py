@@ -8,6 +8,8 @@
    type, not by location).
 2. Screening answers offered as "Last time" came from any company: on sessions
    not started yet they are recomputed from the same company's sessions only.
+3. Recall messages were posted in the patient's contact chatter, which every
+   employee reads: each moves to its recall notice (clinic managers only).
 """
 
 import logging
@@ -67,9 +69,26 @@ def _recompute_previous_answers(cr):
     _logger.info("Previous screening answers recomputed per company on %s lines", cr.rowcount)
 
 
+def _rehome_recall_messages(cr):
+    cr.execute(
+        """
+        UPDATE mail_message message
+           SET model = 'halley.recall.notice', res_id = notice.id
+          FROM (SELECT DISTINCT ON (message_id) message_id, id
+                  FROM halley_recall_notice
+                 WHERE message_id IS NOT NULL
+              ORDER BY message_id, id) notice
+         WHERE message.id = notice.message_id
+           AND message.model = 'res.partner'
+        """
+    )
+    _logger.info("Recall messages moved from the patients' chatter to their notices: %s", cr.rowcount)
+
+
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     _repoint_consumption(env)
     _recompute_previous_answers(cr)
+    _rehome_recall_messages(cr)
