@@ -8,6 +8,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         # Refuse before anything is posted: nothing half-written.
+        self._halley_check_customer()
         self._halley_check_package_lines()
         self._halley_check_session_lines()
         posted = super()._post(soft=soft)
@@ -34,6 +35,27 @@ class AccountMove(models.Model):
         # Re-posting the invoice sells the packages again.
         packages.unlink()
         return res
+
+    def _halley_check_customer(self):
+        """A sale that sells or refunds packages, or invoices sessions, is charged to
+        the customer it is made out to. Odoo books the receivable to the stored
+        commercial partner, which a plain write over RPC can change: refused when
+        it is not the customer's."""
+        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        for move in sales:
+            lines = move.invoice_line_ids
+            clinical = lines.filtered("treatment_session_id") or move._halley_package_lines()
+            if clinical and move.commercial_partner_id != move.partner_id.commercial_partner_id:
+                raise UserError(
+                    self.env._(
+                        "%(move)s is made out to %(customer)s but would be charged to %(other)s: "
+                        "a package or a session is charged to the patient (or the company) it is "
+                        "invoiced to. Choose the customer again.",
+                        move=move.display_name,
+                        customer=move.partner_id.display_name,
+                        other=move.commercial_partner_id.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------------ packages
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# Who recorded a consent and when, and its withdrawal: set by the workflow only.
+# Who recorded a consent and when, and its withdrawal: set by the workflow only (as
+# superuser, which no RPC call can be; a context key could be sent by anyone).
 AUDIT_FIELDS = {"date", "recorded_by_id", "photo_marketing_withdrawn_on", "photo_marketing_withdrawn_by_id"}
 
 
@@ -31,9 +32,10 @@ class HalleySessionConsent(models.Model):
     photo_marketing_withdrawn_by_id = fields.Many2one(
         "res.users", string="Withdrawal recorded by", readonly=True, copy=False
     )
-    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, copy=False)
     recorded_by_id = fields.Many2one(
-        "res.users", string="Recorded by", required=True, default=lambda self: self.env.user, readonly=True
+        "res.users", string="Recorded by", required=True, default=lambda self: self.env.user, readonly=True,
+        copy=False,
     )
     note = fields.Char(help="How consent was given (signed form reference, witness).")
 
@@ -41,6 +43,13 @@ class HalleySessionConsent(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_audit_fields(vals)
+            if not self.env.su:
+                # Now, by the current user, not withdrawn: whatever the context's
+                # defaults say.
+                vals.update(
+                    date=fields.Datetime.now(), recorded_by_id=self.env.uid,
+                    photo_marketing_withdrawn_on=False, photo_marketing_withdrawn_by_id=False,
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -53,7 +62,7 @@ class HalleySessionConsent(models.Model):
 
     def _check_audit_fields(self, vals):
         forged = AUDIT_FIELDS & set(vals)
-        if forged and not self.env.context.get("halley_consent_workflow"):
+        if forged and not self.env.su:
             raise UserError(
                 self.env._(
                     "When a consent was recorded, by whom, and its withdrawal are recorded by "
@@ -66,7 +75,7 @@ class HalleySessionConsent(models.Model):
         """Withdraw the marketing-photo consent of these consents (those given and
         not withdrawn yet); the withdrawal date and who recorded it are kept."""
         given = self.filtered(lambda c: c.photo_marketing and not c.photo_marketing_withdrawn_on)
-        given.sudo().with_context(halley_consent_workflow=True).write(
+        given.sudo().write(
             {
                 "photo_marketing_withdrawn_on": fields.Datetime.now(),
                 "photo_marketing_withdrawn_by_id": self.env.uid,

@@ -1,4 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Set by the workflow only (as superuser): who acknowledged a warning, and the
+# answer offered from her previous session.
+AUDIT_FIELDS = {"acknowledged_by_id", "previous_answer"}
 
 
 class HalleySessionScreening(models.Model):
@@ -45,10 +50,28 @@ class HalleySessionScreening(models.Model):
         for line in self:
             line.flagged = line.answer == "yes"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_audit_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_audit_fields(vals)
         if "acknowledged" in vals:
             vals["acknowledged_by_id"] = self.env.uid if vals["acknowledged"] else False
         if vals.get("answer") and "acknowledged" not in vals:
             # A changed answer must be acknowledged again.
             vals.update(acknowledged=False, acknowledged_by_id=False)
         return super().write(vals)
+
+    def _check_audit_fields(self, vals):
+        forged = AUDIT_FIELDS & set(vals)
+        if forged and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Who acknowledged a warning, and the answer given at the previous session, "
+                    "are recorded by the clinic's workflow: they cannot be set by hand (%(fields)s).",
+                    fields=", ".join(self._fields[name].string for name in sorted(forged)),
+                )
+            )

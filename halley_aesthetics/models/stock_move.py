@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+# What ties a stock move to a treatment session (and so a patient to a lot in a
+# recall) and what the protocol planned: written by the session's workflow only,
+# which runs its stock operations as superuser.
+SESSION_FIELDS = {"treatment_session_id", "protocol_quantity"}
 
 
 class StockMove(models.Model):
@@ -18,6 +25,40 @@ class StockMove(models.Model):
         copy=False,
         help="Quantity the protocol prescribes for this component.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._halley_check_session_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._halley_check_session_fields(vals)
+        return super().write(vals)
+
+    def _halley_check_session_fields(self, vals):
+        names = SESSION_FIELDS & set(vals)
+        if self.env.su or not names:
+            return
+        if self:
+            changed = any(
+                move.treatment_session_id.id != (vals.get("treatment_session_id", move.treatment_session_id.id) or False)
+                or float_compare(
+                    move.protocol_quantity, vals.get("protocol_quantity", move.protocol_quantity) or 0.0,
+                    precision_rounding=move.product_uom.rounding or 0.01,
+                )
+                for move in self
+            )
+        else:
+            changed = any(vals.get(name) for name in names)
+        if changed:
+            raise UserError(
+                self.env._(
+                    "Which treatment session a stock move belongs to, and what its protocol "
+                    "planned, are set by the session itself: they cannot be changed from "
+                    "Inventory (a lot recall relies on them)."
+                )
+            )
 
     def _prepare_phantom_move_values(self, bom_line, product_qty, quantity_done):
         vals = super()._prepare_phantom_move_values(bom_line, product_qty, quantity_done)

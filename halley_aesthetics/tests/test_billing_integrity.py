@@ -49,10 +49,10 @@ class TestBillingIntegrity(HalleyPackageCommon):
         forged.write({"reversed_entry_id": chen_invoice.id})
         with self.assertRaisesRegex(UserError, "only cancel the packages of its own patient"):
             forged.action_post()
-        # Its stored commercial partner rewritten to Chen's (a plain write over RPC):
-        # the document is still made out to Grace.
+        # Its stored commercial partner rewritten to Chen's (a plain write over RPC),
+        # so that the credit would go to him: refused.
         forged.write({"commercial_partner_id": chen.id})
-        with self.assertRaisesRegex(UserError, "only cancel the packages of its own patient"):
+        with self.assertRaisesRegex(UserError, "made out to T Patient Grace but would be charged to T Patient Aisha"):
             forged.action_post()
         self.assertEqual(self._balances(chen_package), before)
         self.assertEqual(chen_package.state, "active")
@@ -74,9 +74,15 @@ class TestBillingIntegrity(HalleyPackageCommon):
         self.assertEqual(invoice.state, "draft")
         chen_session.invalidate_recordset()
         self.assertEqual(chen_session.invoice_status, "invoiced", "on a draft invoice until it is fixed")
-        # Nor by rewriting the invoice's stored commercial partner to Chen's.
+        # Nor by rewriting the invoice's stored commercial partner to Chen's, so
+        # that he would be charged on an invoice made out to Grace.
         invoice.write({"commercial_partner_id": self.patient_2.id})
-        with self.assertRaisesRegex(UserError, "a session is invoiced to its own patient only"):
+        with self.assertRaisesRegex(UserError, "would be charged to"):
+            invoice.action_post()
+        # ... nor the other way round: made out to Chen, charged to Grace.
+        invoice.write({"partner_id": self.patient_2.id})
+        invoice.write({"commercial_partner_id": self.patient.id})
+        with self.assertRaisesRegex(UserError, "would be charged to T Patient Grace"):
             invoice.action_post()
         invoice.partner_id = self.patient_2
         invoice.action_post()

@@ -94,6 +94,12 @@ class TestCompanyWalls(HalleyPackageCommon):
         Line = self.env["halley.lot.recall.line"].with_user(self.manager_b).with_company(self.company_b)
         with self.assertRaises(AccessError):
             Line.create({"session_id": self.session_a.id, "lot_id": lot.id, "quantity": 1})
+        # Nor written into a line afterwards, nor shown by an onchange.
+        line = Line.create({"lot_id": lot.id, "quantity": 1})
+        with self.assertRaises(AccessError):
+            line.write({"session_id": self.session_a.id})
+        with self.assertRaises(AccessError):
+            Line.new({"session_id": self.session_a.id}).email  # noqa: B018
         with self.assertRaises(AccessError):
             self.env["halley.session.deviation"].with_user(self.manager_b).with_company(self.company_b).create(
                 {"session_id": self.session_a.id, "reason": "x"}

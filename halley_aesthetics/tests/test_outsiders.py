@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import NOW, HalleyPackageCommon
@@ -98,6 +99,22 @@ class TestOutsiders(HalleyPackageCommon):
             self.assertNotIn(field, arch)
         form = Form(bom)  # she opens it as before (Manufacturing users do not edit BoMs)
         self.assertEqual(form.product_qty, 1)
+
+    def test_a_clerk_cannot_take_a_move_from_its_session(self):
+        """Inventory users edit moves; which session a move belongs to (what a lot
+        recall finds the patient by) is not theirs to change."""
+        session = self._run(self._session())
+        vial_move = self.move_of(session, self.rejuran).with_user(self.clerk)
+        for vals in ({"treatment_session_id": False}, {"protocol_quantity": 5}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "set by the session itself"):
+                vial_move.write(vals)
+        recall = self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_rj_early.id})
+        self.assertEqual(recall.line_ids.session_id, session)
+
+    def test_who_is_a_patient_is_for_the_clinic(self):
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.clerk).search([("is_patient", "=", True)])
+        self.assertNotIn("is_patient", self.patient.with_user(self.accountant).read()[0])
 
     def test_other_products_reorder_as_odoo_does(self):
         """Expired lots are not taken off the forecast of products outside the clinic."""

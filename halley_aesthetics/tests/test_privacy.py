@@ -207,6 +207,17 @@ class TestPdpa(HalleyPackageCommon):
                 {"session_id": consent.session_id.id, "procedure": True, "recorded_by_id": self.manager.id,
                  "date": NOW - relativedelta(years=5)}
             )
+        # No context key or default gets round it (anyone can send those over RPC).
+        with self.assertRaises(UserError):
+            as_doctor.with_context(halley_consent_workflow=True).write({"photo_marketing_withdrawn_on": False})
+        forged_defaults = self.env["halley.session.consent"].with_user(self.practitioner).with_context(
+            default_recorded_by_id=self.manager.id, default_date=NOW - relativedelta(years=5),
+            default_photo_marketing_withdrawn_on=NOW - relativedelta(years=4),
+        ).create({"session_id": consent.session_id.id, "procedure": True})
+        self.assertEqual(
+            (forged_defaults.recorded_by_id, forged_defaults.date, forged_defaults.photo_marketing_withdrawn_on),
+            (self.practitioner, NOW, False),
+        )
         self.assertEqual(consent.photo_marketing_withdrawn_on, NOW + relativedelta(days=3))
 
     def test_billing_registers_a_patient(self):

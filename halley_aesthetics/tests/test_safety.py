@@ -92,6 +92,16 @@ class TestSafety(HalleyPackageCommon):
         as_doctor.action_start()
         self.assertEqual(session.state, "in_progress")
 
+    def test_who_acknowledged_and_last_answers_cannot_be_forged(self):
+        session = self._session()
+        self._answer(session, anticoagulant="yes")
+        line = session.screening_ids.filtered("flagged").with_user(self.practitioner)
+        for vals in ({"acknowledged_by_id": self.manager.id}, {"previous_answer": "no"}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "recorded by the clinic's workflow"):
+                line.write(vals)
+        line.acknowledged = True
+        self.assertEqual(line.acknowledged_by_id, self.practitioner)
+
     def test_a_changed_answer_must_be_acknowledged_again(self):
         session = self._session()
         self._answer(session, anticoagulant="yes")

@@ -104,8 +104,12 @@ class HalleyLotRecall(models.TransientModel):
                 ["quantity:sum"],
             ):
                 rows[(move.treatment_session_id.id, lot.id)] += quantity
+            sessions = self.env["halley.treatment.session"].browse({session_id for session_id, _lot in rows})
+            start = {session.id: session.scheduled_start for session in sessions}
             recall.line_ids = [fields.Command.clear()] + [
-                fields.Command.create({"session_id": session_id, "lot_id": lot_id, "quantity": quantity})
+                fields.Command.create(
+                    {"session_id": session_id, "lot_id": lot_id, "quantity": quantity, "date": start[session_id]}
+                )
                 for (session_id, lot_id), quantity in rows.items()
             ]
 
@@ -194,17 +198,23 @@ class HalleyLotRecallLine(models.TransientModel):
     _description = "Session that used a recalled lot"
     _order = "date desc"
 
+    recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")
+    session_id = fields.Many2one("halley.treatment.session", readonly=True)
+    lot_id = fields.Many2one("stock.lot", readonly=True)
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    # Read as the user (not as superuser): only sessions of her own companies show
+    # their patient, on every path (create, write, onchange).
+    patient_id = fields.Many2one(related="session_id.patient_id", string="Patient", compute_sudo=False)
+    date = fields.Datetime(readonly=True)  # the session's, copied when listed (lines are ordered by it)
+    practitioner_id = fields.Many2one(related="session_id.practitioner_id", compute_sudo=False)
+    email = fields.Char(related="session_id.patient_id.email", compute_sudo=False)
+    phone = fields.Char(related="session_id.patient_id.phone", compute_sudo=False)
+
     @api.model_create_multi
     def create(self, vals_list):
         check_session_access(self, vals_list, "read")  # her companies' sessions only
         return super().create(vals_list)
 
-    recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")
-    session_id = fields.Many2one("halley.treatment.session", readonly=True)
-    lot_id = fields.Many2one("stock.lot", readonly=True)
-    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
-    patient_id = fields.Many2one(related="session_id.patient_id", string="Patient")
-    date = fields.Datetime(related="session_id.scheduled_start", string="Date")
-    practitioner_id = fields.Many2one(related="session_id.practitioner_id")
-    email = fields.Char(related="session_id.patient_id.email")
-    phone = fields.Char(related="session_id.patient_id.phone")
+    def write(self, vals):
+        check_session_access(self, [vals], "read")
+        return super().write(vals)

@@ -11,13 +11,17 @@ class HalleySessionDeviation(models.TransientModel):
     _description = "Reason for a difference from the protocol"
 
     session_id = fields.Many2one("halley.treatment.session", required=True, readonly=True)
-    deviation_summary = fields.Text(related="session_id.deviation_summary")
+    deviation_summary = fields.Text(related="session_id.deviation_summary", compute_sudo=False)
     reason = fields.Text(required=True)
 
     @api.model_create_multi
     def create(self, vals_list):
         check_session_access(self, vals_list, "write")  # a session she may change
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_session_access(self, [vals], "write")
+        return super().write(vals)
 
     @api.model
     def default_get(self, fields_list):
