@@ -1,5 +1,7 @@
 """Helpers shared by the addon's models."""
 
+from odoo.exceptions import UserError
+
 
 def lock_rows(records):
     """Lock ``records``' rows until the transaction ends (SELECT ... FOR UPDATE),
@@ -53,3 +55,18 @@ def check_session_access(model, vals_list, operation):
     ``operation`` (read, write) herself."""
     session_ids = [vals["session_id"] for vals in vals_list if vals.get("session_id")]
     model.env["halley.treatment.session"].browse(session_ids).check_access(operation)
+
+
+def check_workflow_fields(records, vals, names, what):
+    """Refuse, unless the workflow writes them (as superuser, which no RPC call can
+    be; a context key could be sent by anyone), the fields ``names`` that record
+    what happened. ``what`` says in the user's words what they record."""
+    forged = set(names) & set(vals)
+    if forged and not records.env.su:
+        raise UserError(
+            records.env._(
+                "%(what)s are recorded by the clinic's workflow: they cannot be set by hand (%(fields)s).",
+                what=what,
+                fields=", ".join(records._fields[name].string for name in sorted(forged)),
+            )
+        )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import check_workflow_fields
+
 # Who recorded a consent and when, and its withdrawal: set by the workflow only (as
 # superuser, which no RPC call can be; a context key could be sent by anyone).
 AUDIT_FIELDS = {"date", "recorded_by_id", "photo_marketing_withdrawn_on", "photo_marketing_withdrawn_by_id"}
@@ -61,15 +63,9 @@ class HalleySessionConsent(models.Model):
         return super().write(vals)
 
     def _check_audit_fields(self, vals):
-        forged = AUDIT_FIELDS & set(vals)
-        if forged and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "When a consent was recorded, by whom, and its withdrawal are recorded by "
-                    "the clinic's workflow: they cannot be set by hand (%(fields)s).",
-                    fields=", ".join(self._fields[name].string for name in sorted(forged)),
-                )
-            )
+        check_workflow_fields(
+            self, vals, AUDIT_FIELDS, self.env._("When a consent was recorded, by whom, and its withdrawal")
+        )
 
     def _withdraw_marketing_photos(self):
         """Withdraw the marketing-photo consent of these consents (those given and

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+
+from ..tools import check_workflow_fields
 
 # Set by the workflow only (as superuser): who acknowledged a warning, and the
 # answer offered from her previous session.
@@ -66,12 +67,7 @@ class HalleySessionScreening(models.Model):
         return super().write(vals)
 
     def _check_audit_fields(self, vals):
-        forged = AUDIT_FIELDS & set(vals)
-        if forged and not self.env.su:
-            raise UserError(
-                self.env._(
-                    "Who acknowledged a warning, and the answer given at the previous session, "
-                    "are recorded by the clinic's workflow: they cannot be set by hand (%(fields)s).",
-                    fields=", ".join(self._fields[name].string for name in sorted(forged)),
-                )
-            )
+        check_workflow_fields(
+            self, vals, AUDIT_FIELDS,
+            self.env._("Who acknowledged a warning, and the answer given at the previous session,"),
+        )
