@@ -13,7 +13,6 @@ from ..tools import CLINIC_GROUPS, CLINICIAN_GROUPS, check_domain_field_access
 # packages, access-log entries or recall notices.
 HALLEY_ONE2MANY = {"treatment_session_ids", "patient_package_ids", "halley_access_log_ids", "halley_recall_notice_ids"}
 HALLEY_GROUPED_FIELDS = HALLEY_ONE2MANY | {
-    "is_patient",
     "treatment_session_count", "patient_package_sessions_left",
     "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on",
 }
@@ -22,10 +21,10 @@ HALLEY_GROUPED_FIELDS = HALLEY_ONE2MANY | {
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Being a patient of the clinic is personal data: clinic users only.
+    # No groups: Odoo's generic tools (duplicate, merge, import) read every stored
+    # field of a contact as whoever uses them. It is shown to clinic users only.
     is_patient = fields.Boolean(
         string="Patient",
-        groups=CLINIC_GROUPS,
         help="This contact is a patient of the clinic.",
     )
     # The patient's sessions and packages: clinic users only (everybody else reads

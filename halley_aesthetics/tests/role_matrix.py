@@ -62,8 +62,6 @@ CLINICAL_FIELDS = {
     ("halley.treatment.session", "has_procedure_consent"): _row(practitioner="r", manager="r"),
     ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
     ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
-    # Not clinical, but personal: that a contact is a patient of the clinic.
-    ("res.partner", "is_patient"): _row(billing="rw", practitioner="r", manager="rw"),
     ("res.partner", "halley_access_log_ids"): _row(manager="r"),
 }
 

@@ -11,10 +11,7 @@ from .common import NOW, HalleyPackageCommon
 from .role_matrix import CLINICAL_FIELDS, DOCUMENTS, MODELS, ROLES
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
-WRITE_VALUES = {
-    "notes": "<p>Checked</p>", "deviation_reason": "One vial more", "interval_override_reason": "Trip",
-    "is_patient": True,
-}
+WRITE_VALUES = {"notes": "<p>Checked</p>", "deviation_reason": "One vial more", "interval_override_reason": "Trip"}
 
 
 class RoleMatrixCommon(HalleyPackageCommon):
