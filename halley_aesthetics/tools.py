@@ -51,8 +51,8 @@ def check_domain_field_access(model, domain, field_names=None):
 
 def check_session_access(model, vals_list, operation):
     """A wizard line about a session (recall line, deviation reason) shows the
-    session's data as superuser: it may only be made for a session the user may
-    ``operation`` (read, write) herself."""
+    session's patient and quantities: it may only be made for, or pointed at, a
+    session the user may ``operation`` (read, write) herself."""
     session_ids = [vals["session_id"] for vals in vals_list if vals.get("session_id")]
     model.env["halley.treatment.session"].browse(session_ids).check_access(operation)
 

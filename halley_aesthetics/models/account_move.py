@@ -41,7 +41,7 @@ class AccountMove(models.Model):
         the customer it is made out to. Odoo books the receivable to the stored
         commercial partner, which a plain write over RPC can change: refused when
         it is not the customer's."""
-        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        sales = self._halley_sales()
         for move in sales:
             lines = move.invoice_line_ids
             clinical = lines.filtered("treatment_session_id") or move._halley_package_lines()
@@ -56,6 +56,11 @@ class AccountMove(models.Model):
                         other=move.commercial_partner_id.display_name,
                     )
                 )
+
+    def _halley_sales(self):
+        """Customer invoices and credit notes: the documents that sell packages and
+        invoice sessions."""
+        return self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
 
     # ------------------------------------------------------------------ packages
 
@@ -116,7 +121,7 @@ class AccountMove(models.Model):
             )
 
     def _halley_check_package_lines(self):
-        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        sales = self._halley_sales()
         for line in sales._halley_package_lines():
             units = self._halley_units(line)
             self._halley_check_package_price(line)
@@ -237,12 +242,12 @@ class AccountMove(models.Model):
         """A line may invoice only a session of the invoice's own patient (or her
         company) in the invoice's company: billing can never move a session, or its
         money, to another patient's invoice."""
-        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        sales = self._halley_sales()
         for line in sales.invoice_line_ids.filtered("treatment_session_id"):
             line._halley_check_session_link()
 
     def _halley_check_sessions_invoiced_once(self):
-        sales = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        sales = self._halley_sales()
         for session in sales.invoice_line_ids.treatment_session_id.sudo():
             invoiced = session._invoiced_quantity()
             if float_compare(invoiced, 1.0, precision_digits=2) > 0:

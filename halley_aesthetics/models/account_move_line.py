@@ -56,7 +56,7 @@ class AccountMoveLine(models.Model):
     @api.constrains("treatment_session_id")
     def _check_treatment_session_patient(self):
         for line in self.filtered("treatment_session_id"):
-            if line.move_id.move_type in ("out_invoice", "out_refund"):
+            if line.move_id._halley_sales():
                 line._halley_check_session_link()
 
     def _halley_check_session_link(self):

@@ -40,16 +40,16 @@ class StockMove(models.Model):
         names = SESSION_FIELDS & set(vals)
         if self.env.su or not names:
             return
-        if self:
+        if self:  # write: refused only when it changes them
             changed = any(
-                move.treatment_session_id.id != (vals.get("treatment_session_id", move.treatment_session_id.id) or False)
-                or float_compare(
-                    move.protocol_quantity, vals.get("protocol_quantity", move.protocol_quantity) or 0.0,
+                ("treatment_session_id" in vals and move.treatment_session_id.id != (vals["treatment_session_id"] or False))
+                or ("protocol_quantity" in vals and float_compare(
+                    move.protocol_quantity, vals["protocol_quantity"] or 0.0,
                     precision_rounding=move.product_uom.rounding or 0.01,
-                )
+                ))
                 for move in self
             )
-        else:
+        else:  # create: refused when it sets them
             changed = any(vals.get(name) for name in names)
         if changed:
             raise UserError(

@@ -85,9 +85,7 @@ class StockWarehouseOrderpoint(models.Model):
         if not clinic:
             return res
         expired = clinic._halley_expired_quantities()
-        packages = clinic.filtered(
-            lambda o: o.company_id.halley_package_demand_reordering
-        )._halley_package_demands()
+        packages = clinic._halley_package_demands()
         for orderpoint in clinic:
             res[orderpoint.id] -= expired.get(orderpoint.id, 0.0)
             res[orderpoint.id] -= packages.get(orderpoint.id, 0.0)
@@ -126,10 +124,12 @@ class StockWarehouseOrderpoint(models.Model):
 
     def _halley_package_demands(self):
         """Expected consumption of prepaid, unbooked package sessions up to each
-        orderpoint's forecast date. Packages belong to no room: only orderpoints
-        on a warehouse's stock location carry this demand."""
+        orderpoint's forecast date, for the companies whose setting Reorder for
+        prepaid packages is on (nothing is computed otherwise). Packages belong to
+        no room: only orderpoints on a warehouse's stock location carry this demand."""
         orderpoints = self.filtered(
-            lambda o: o.product_id
+            lambda o: o.company_id.halley_package_demand_reordering
+            and o.product_id
             and o.location_id
             and o.lead_days_date
             and o.location_id == o.warehouse_id.lot_stock_id
@@ -179,9 +179,7 @@ class StockWarehouseOrderpoint(models.Model):
     def _compute_halley_quantities(self):
         clinic = self._halley_clinic_orderpoints()
         expired = clinic._halley_expired_quantities()
-        packages = clinic.filtered(
-            lambda o: o.company_id.halley_package_demand_reordering
-        )._halley_package_demands()
+        packages = clinic._halley_package_demands()
         in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
         Move = self.env["stock.move"].sudo()
         for orderpoint in self:
