@@ -70,3 +70,41 @@ def check_workflow_fields(records, vals, names, what):
                 fields=", ".join(records._fields[name].string for name in sorted(forged)),
             )
         )
+
+
+def check_references(model, vals, names=None):
+    """Refuse, in the user's words, a link to a record that does not exist (a
+    deleted contact, a stale id sent over RPC): the database would refuse it with
+    a message about "another model" that tells the user nothing."""
+    for name, value in vals.items():
+        field = model._fields.get(name)
+        if field is None or field.type != "many2one" or not value or (names and name not in names):
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise UserError(
+                model.env._("%(field)s: %(value)r is not a record.", field=field.string, value=value)
+            )
+        if not model.env[field.comodel_name].sudo().browse(value).exists():
+            raise UserError(
+                model.env._(
+                    "The %(field)s chosen no longer exists (it may have been deleted): choose another.",
+                    field=field.string.lower(),
+                )
+            )
+
+
+def check_session_open(records, sessions):
+    """A completed or cancelled session's screening and consent are kept as they
+    were: nothing is added, changed or removed except by the workflow."""
+    if records.env.su:
+        return
+    closed = sessions.sudo().filtered(lambda s: s.state in ("done", "cancel"))
+    if closed:
+        raise UserError(
+            records.env._(
+                "The session %(session)s is %(state)s: its screening and consent are kept as "
+                "they were. Add an addendum to correct them.",
+                session=closed[0].display_name,
+                state=closed[0]._state_label(),
+            )
+        )

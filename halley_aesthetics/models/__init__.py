@@ -17,9 +17,14 @@ from . import stock_move
 from . import stock_move_line
 from . import halley_screening_question
 from . import halley_treatment_session
+from . import halley_treatment_session_safety
+from . import halley_treatment_session_package
+from . import halley_treatment_session_billing
+from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
 from . import halley_session_screening
 from . import halley_session_consent
+from . import halley_session_addendum
 from . import halley_recall_notice
 from . import halley_patient_access_log
 from . import halley_patient_package

@@ -4,7 +4,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from ..tools import lock_rows
+from ..tools import check_workflow_fields, lock_rows
+
+# What a package is (sold what, to whom, for how much) and where it stands: set by
+# the invoice that sells it, its sessions and its credit note (as superuser), never
+# by hand; the ledger would disagree with the package otherwise. A clinic manager
+# may only extend its validity.
+WORKFLOW_FIELDS = {
+    "name", "company_id", "patient_id", "product_id", "invoice_line_id", "date_purchase",
+    "min_interval_days", "line_ids", "state", "amount_total", "amount_refunded",
+    "amount_released", "refund_line_id", "date_refunded",
+}
 
 
 class HalleyPatientPackage(models.Model):
@@ -153,6 +163,10 @@ class HalleyPatientPackage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                self.env._("A package is created by posting the invoice that sells it.")
+            )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id") or self.env.company.id)
@@ -161,6 +175,16 @@ class HalleyPatientPackage(models.Model):
                     or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_workflow_fields(
+            self, vals, WORKFLOW_FIELDS,
+            self.env._("What a package was sold for, to whom, and where it stands"),
+        )
+        res = super().write(vals)
+        if "date_valid_until" in vals:
+            self._update_state()  # extended: active again
+        return res
 
     # ------------------------------------------------------------------ business
 
@@ -214,7 +238,7 @@ class HalleyPatientPackage(models.Model):
             else:
                 state = "active"
             if package.state != state:
-                package.state = state
+                package.sudo().state = state
 
     @api.model
     def _cron_expire(self):
@@ -244,9 +268,9 @@ class HalleyPatientPackage(models.Model):
         self.ensure_one()
         currency = self.company_id.currency_id
         remaining_value = self.amount_total - self.amount_recognized - self.amount_released
-        for line in self.line_ids:
+        for line in self.sudo().line_ids:
             line.sessions_refunded = line.sessions_bought - line.sessions_used
-        self.write(
+        self.sudo().write(
             {
                 "refund_line_id": refund_line.id,
                 "date_refunded": refund_line.move_id.invoice_date or refund_line.move_id.date,

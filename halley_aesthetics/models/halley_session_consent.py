@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import check_workflow_fields
+from ..tools import check_session_open, check_workflow_fields
 
 # Who recorded a consent and when, and its withdrawal: set by the workflow only (as
 # superuser, which no RPC call can be; a context key could be sent by anyone).
@@ -43,6 +43,9 @@ class HalleySessionConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_session_open(
+            self, self.env["halley.treatment.session"].browse([v.get("session_id") for v in vals_list if v.get("session_id")])
+        )
         for vals in vals_list:
             self._check_audit_fields(vals)
             if not self.env.su:
@@ -55,6 +58,9 @@ class HalleySessionConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_session_open(self, self.session_id)
+        if "session_id" in vals:
+            check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
         self._check_audit_fields(vals)
         if vals.get("photo_marketing") is False and any(c.photo_marketing_withdrawn_on for c in self):
             raise UserError(
@@ -78,3 +84,7 @@ class HalleySessionConsent(models.Model):
             }
         )
         return given
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_session_open(self):
+        check_session_open(self, self.session_id)

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools import check_workflow_fields
+from ..tools import check_session_open, check_workflow_fields
 
 # Set by the workflow only (as superuser): who acknowledged a warning, and the
 # answer offered from her previous session.
@@ -53,11 +53,17 @@ class HalleySessionScreening(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_session_open(
+            self, self.env["halley.treatment.session"].browse([v.get("session_id") for v in vals_list if v.get("session_id")])
+        )
         for vals in vals_list:
             self._check_audit_fields(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        check_session_open(self, self.session_id)
+        if "session_id" in vals:
+            check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
         self._check_audit_fields(vals)
         if "acknowledged" in vals:
             vals["acknowledged_by_id"] = self.env.uid if vals["acknowledged"] else False
@@ -71,3 +77,7 @@ class HalleySessionScreening(models.Model):
             self, vals, AUDIT_FIELDS,
             self.env._("Who acknowledged a warning, and the answer given at the previous session,"),
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_session_open(self):
+        check_session_open(self, self.session_id)

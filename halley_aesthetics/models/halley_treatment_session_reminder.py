@@ -12,6 +12,9 @@ class HalleyTreatmentSession(models.Model):
 
     reminder_sent_on = fields.Datetime(string="Reminder sent on", copy=False, readonly=True)
 
+    def _halley_workflow_fields(self):
+        return super()._halley_workflow_fields() | {"reminder_sent_on"}
+
     @api.model
     def _cron_send_reminders(self, hours=36):
         """Email every patient with a booked session starting within ``hours``
@@ -38,4 +41,4 @@ class HalleyTreatmentSession(models.Model):
                 partner_ids=session.patient_id.ids,
                 email_layout_xmlid="mail.mail_notification_light",
             )
-        self.write({"reminder_sent_on": fields.Datetime.now()})
+        self.sudo().write({"reminder_sent_on": fields.Datetime.now()})

@@ -6,6 +6,10 @@ from odoo.tools import float_compare
 # recall) and what the protocol planned: written by the session's workflow only,
 # which runs its stock operations as superuser.
 SESSION_FIELDS = {"treatment_session_id", "protocol_quantity"}
+# What a practitioner records on a session's consumption move while the session is
+# in progress: the quantity used and its lines (lots). Everything else about the
+# move (product, locations, state, demand) is the session's.
+RECORDED_FIELDS = {"quantity", "move_line_ids", "picked"}
 
 
 class StockMove(models.Model):
@@ -30,11 +34,53 @@ class StockMove(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._halley_check_session_fields(vals)
+        if not self.env.su:
+            pickings = self.env["stock.picking"].browse(
+                [vals["picking_id"] for vals in vals_list if vals.get("picking_id")]
+            )
+            pickings._halley_check_not_session_transfer(self.env._("changed"))
         return super().create(vals_list)
 
     def write(self, vals):
         self._halley_check_session_fields(vals)
+        self._halley_check_consumption_write(vals)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_session_consumption(self):
+        if not self.env.su and self.filtered("treatment_session_id"):
+            raise UserError(
+                self.env._("A treatment session's consumption is cancelled with the session, not deleted.")
+            )
+
+    def _halley_check_consumption_write(self, vals):
+        """Only the quantity used (and its lots) of a session in progress may be
+        written by hand, and only as a number of zero or more."""
+        if self.env.su:
+            return
+        moves = self.filtered("treatment_session_id")
+        if not moves:
+            return
+        session = moves.sudo().treatment_session_id[:1]
+        other = set(vals) - RECORDED_FIELDS
+        if other or any(s.state != "in_progress" for s in moves.sudo().treatment_session_id):
+            raise UserError(
+                self.env._(
+                    "The consumption of %(session)s is recorded on the session while it is in "
+                    "progress: only the quantity used and its lots can be entered.",
+                    session=session.display_name,
+                )
+            )
+        if "quantity" in vals:
+            quantity = vals["quantity"]
+            if isinstance(quantity, bool) or not isinstance(quantity, int | float) or quantity < 0:
+                raise UserError(
+                    self.env._(
+                        "The quantity used in %(session)s is a number and never negative (not %(value)r).",
+                        session=session.display_name,
+                        value=quantity,
+                    )
+                )
 
     def _halley_check_session_fields(self, vals):
         names = SESSION_FIELDS & set(vals)

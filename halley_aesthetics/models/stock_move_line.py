@@ -1,22 +1,53 @@
 from odoo import api, models
-from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.exceptions import UserError, ValidationError
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
-    @api.constrains("quantity")
-    def _check_treatment_quantity_positive(self):
-        for line in self:
-            if line.move_id.treatment_session_id and float_compare(
-                line.quantity, 0.0, precision_rounding=line.product_uom_id.rounding
-            ) < 0:
+    @api.constrains("location_id", "location_dest_id", "move_id")
+    def _check_treatment_room(self):
+        """A session's consumption is taken from its room (and its sublocations) and
+        goes where its transfer goes: never from another room's stock."""
+        for line in self.sudo():
+            move = line.move_id
+            session = move.treatment_session_id
+            if not session:
+                continue
+            room = session.room_id
+            if not line.location_id.parent_path.startswith(room.parent_path) or (
+                line.location_dest_id != move.location_dest_id
+            ):
                 raise ValidationError(
                     self.env._(
-                        "The quantity of %(product)s used in %(session)s cannot be "
-                        "negative.",
+                        "%(product)s used in %(session)s is taken from %(room)s, not from "
+                        "%(location)s.",
                         product=line.product_id.display_name,
-                        session=line.move_id.treatment_session_id.name,
+                        session=session.display_name,
+                        room=room.display_name,
+                        location=line.location_id.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            treatment = set(
+                self.env["stock.move"].browse([v["move_id"] for v in vals_list if v.get("move_id")])
+                .sudo().filtered("treatment_session_id").ids
+            )
+            for vals in vals_list:
+                if vals.get("move_id") in treatment and vals.get("quantity") is not None:
+                    self._halley_check_quantity(vals["quantity"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and "quantity" in vals and self.move_id.treatment_session_id:
+            self._halley_check_quantity(vals["quantity"])
+        return super().write(vals)
+
+    def _halley_check_quantity(self, quantity):
+        if isinstance(quantity, bool) or not isinstance(quantity, int | float) or quantity < 0:
+            raise UserError(
+                self.env._("A quantity used is a number and never negative (not %(value)r).", value=quantity)
+            )

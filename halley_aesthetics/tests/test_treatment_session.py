@@ -253,7 +253,7 @@ class TestTreatmentSession(HalleyCommon):
         session.action_confirm()
         session.action_start()
         self.move_of(session, self.rejuran).move_line_ids.lot_id = False
-        with self.assertRaisesRegex(UserError, "Choose the lot of T Rejuran vial"):
+        with self.assertRaisesRegex(UserError, "supply a Lot/Serial number for products T Rejuran vial"):
             session.action_done()
         self.assertEqual(self.on_hand(self.rejuran), 8)
 

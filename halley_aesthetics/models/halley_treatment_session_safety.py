@@ -1,0 +1,162 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import CLINICIAN_GROUPS
+
+
+class HalleyTreatmentSession(models.Model):
+    """Clinical safety of a session: the protocol's screening questions and the
+    patient's consent, checked before the session may start."""
+
+    _inherit = "halley.treatment.session"
+
+    screening_ids = fields.One2many(
+        "halley.session.screening",
+        "session_id",
+        groups=CLINICIAN_GROUPS,
+    )
+
+    consent_ids = fields.One2many(
+        "halley.session.consent",
+        "session_id",
+        groups=CLINICIAN_GROUPS,
+    )
+
+    has_procedure_consent = fields.Boolean(
+        compute="_compute_has_procedure_consent",
+        search="_search_has_procedure_consent",
+        string="Procedure consent",
+        groups=CLINICIAN_GROUPS,
+    )
+
+    def _search_has_procedure_consent(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search only for sessions with or without procedure consent."))
+        positive = (operator == "=") == value
+        return [("consent_ids", "any" if positive else "not any", [("procedure", "=", True)])]
+
+    @api.depends("consent_ids.procedure")
+    def _compute_has_procedure_consent(self):
+        for session in self:
+            latest = session.sudo().consent_ids[:1]
+            session.has_procedure_consent = bool(latest.procedure)
+
+    def _sync_screening(self):
+        """Give the session the questions of its protocol, each with the patient's
+        answer at her previous session for review."""
+        Question = self.env["halley.screening.question"].sudo()
+        Answer = self.env["halley.session.screening"].sudo()
+        for session in self.sudo():
+            if session.state not in ("draft", "confirmed"):
+                continue
+            questions = Question._for_protocol(session.protocol_id)
+            obsolete = session.screening_ids.filtered(
+                lambda line: line.question_id not in questions and not line.answer
+            )
+            obsolete.unlink()
+            missing = questions - session.screening_ids.question_id
+            if not missing:
+                continue
+            # Her answers in this company only: another company's clinic keeps its
+            # own record of her.
+            previous = {}
+            for line in Answer.search(
+                [
+                    ("company_id", "=", session.company_id.id),
+                    ("session_id.patient_id", "=", session.patient_id.id),
+                    ("session_id", "!=", session.id),
+                    ("session_id.state", "in", ("in_progress", "done")),
+                    ("question_id", "in", missing.ids),
+                    ("answer", "!=", False),
+                ],
+                order="id desc",
+            ):
+                previous.setdefault(line.question_id, line.answer)
+            Answer.create(
+                [
+                    {"session_id": session.id, "question_id": q.id, "previous_answer": previous.get(q)}
+                    for q in missing
+                ]
+            )
+
+    def action_use_previous_answers(self):
+        """The patient confirms nothing changed: last time's answers are taken over
+        for the questions not answered yet."""
+        for line in self.screening_ids.filtered(lambda ln: not ln.answer and ln.previous_answer):
+            line.answer = line.previous_answer
+        return True
+
+    def action_record_consent(self):
+        """Record the patient's consent to the procedure (the form's photo consents
+        can then be edited on the record)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Consent"),
+            "res_model": "halley.session.consent",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_session_id": self.id, "default_procedure": True},
+        }
+
+    def _check_safe_to_start(self):
+        self._sync_screening()  # questions added to the protocol since booking
+        for session in self:
+            lines = session.sudo().screening_ids
+            unanswered = lines.filtered(lambda ln: not ln.answer)
+            if unanswered:
+                raise UserError(
+                    self.env._(
+                        "Screen the patient before starting %(session)s: %(questions)s",
+                        session=session.name,
+                        questions="; ".join(unanswered.mapped("question")),
+                    )
+                )
+            stops = lines.filtered(lambda ln: ln.flagged and ln.severity == "hard_stop")
+            if stops:
+                raise UserError(
+                    self.env._(
+                        "%(session)s cannot start: the screening has a hard stop (%(questions)s). "
+                        "Do not treat; discuss an alternative with the patient.",
+                        session=session.name,
+                        questions="; ".join(stops.mapped("question")),
+                    )
+                )
+            warnings = lines.filtered(
+                lambda ln: ln.flagged and ln.severity == "warning" and not ln.acknowledged
+            )
+            if warnings:
+                raise UserError(
+                    self.env._(
+                        "Acknowledge the screening warnings of %(session)s before starting: "
+                        "%(questions)s",
+                        session=session.name,
+                        questions="; ".join(warnings.mapped("question")),
+                    )
+                )
+            if not session.has_procedure_consent:
+                raise UserError(
+                    self.env._(
+                        "No procedure consent is recorded for %(session)s: record the "
+                        "patient's consent before starting.",
+                        session=session.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ workflow
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sessions = super().create(vals_list)
+        sessions._sync_screening()
+        return sessions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"protocol_id", "patient_id"} & set(vals):
+            self._sync_screening()
+        return res
+
+    def action_start(self):
+        self.filtered(lambda s: s.state == "confirmed")._check_safe_to_start()
+        return super().action_start()
