@@ -43,11 +43,12 @@ class HalleySessionConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_session_open(
-            self, self.env["halley.treatment.session"].browse([v.get("session_id") for v in vals_list if v.get("session_id")])
-        )
         for vals in vals_list:
             self._check_audit_fields(vals)
+        check_session_open(
+            self, self.env["halley.treatment.session"].browse([v["session_id"] for v in vals_list if v.get("session_id")])
+        )
+        for vals in vals_list:
             if not self.env.su:
                 # Now, by the current user, not withdrawn: whatever the context's
                 # defaults say.
@@ -58,10 +59,10 @@ class HalleySessionConsent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_audit_fields(vals)
         check_session_open(self, self.session_id)
         if "session_id" in vals:
             check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
-        self._check_audit_fields(vals)
         if vals.get("photo_marketing") is False and any(c.photo_marketing_withdrawn_on for c in self):
             raise UserError(
                 self.env._("This marketing-photo consent was withdrawn: its record is kept as it was.")

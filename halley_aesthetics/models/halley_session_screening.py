@@ -53,18 +53,18 @@ class HalleySessionScreening(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_session_open(
-            self, self.env["halley.treatment.session"].browse([v.get("session_id") for v in vals_list if v.get("session_id")])
-        )
         for vals in vals_list:
             self._check_audit_fields(vals)
+        check_session_open(
+            self, self.env["halley.treatment.session"].browse([v["session_id"] for v in vals_list if v.get("session_id")])
+        )
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_audit_fields(vals)
         check_session_open(self, self.session_id)
         if "session_id" in vals:
             check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
-        self._check_audit_fields(vals)
         if "acknowledged" in vals:
             vals["acknowledged_by_id"] = self.env.uid if vals["acknowledged"] else False
         if vals.get("answer") and "acknowledged" not in vals:

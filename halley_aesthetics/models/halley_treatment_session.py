@@ -236,8 +236,14 @@ class HalleyTreatmentSession(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # The form sends the defaults of the fields it shows (a new session is
+            # a draft with nothing recorded): only a value the workflow would not
+            # start from is refused.
+            if vals.get("state") == "draft":
+                del vals["state"]
+            forged = {name: value for name, value in vals.items() if value}
             check_workflow_fields(
-                self, vals, self._halley_workflow_fields(), self.env._("The state of a session and what it completed")
+                self, forged, self._halley_workflow_fields(), self.env._("The state of a session and what it completed")
             )
             check_references(self, vals)
             if vals.get("name", "/") == "/":
@@ -255,6 +261,9 @@ class HalleyTreatmentSession(models.Model):
         )
         check_references(self, vals)
         if not self.env.su:
+            # Who may not write the session or these fields hears that first.
+            self.check_access("write")
+            self.check_field_access_rights("write", [name for name in vals if name in self._fields])
             closed = self.filtered(lambda s: s.state in ("done", "cancel"))
             changed = set(vals) - self._halley_frozen_fields()
             if closed and changed:
@@ -430,11 +439,11 @@ class HalleyTreatmentSession(models.Model):
     def _action_done(self):
         """Consume what was recorded: Odoo's own checks of the transfer (lots,
         quantities, stock, expiry), then its moves done. Concerns (packages,
-        aftercare) extend this."""
-        self._check_consumption()
+        the aftercare sheet) extend this."""
         pickings = self.picking_id.sudo()
         self.move_ids.sudo().filtered(lambda m: m.state not in ("done", "cancel")).picked = True
         pickings._sanity_check()
+        self._check_consumption()
         # product_expiry's check; a treatment transfer raises instead of asking.
         pickings.with_context(skip_backorder=True)._pre_action_done_hook()
         pickings.with_context(cancel_backorder=True)._action_done()

@@ -42,9 +42,23 @@ class StockMoveLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and "quantity" in vals and self.move_id.treatment_session_id:
-            self._halley_check_quantity(vals["quantity"])
+        if not self.env.su and self.move_id.treatment_session_id:
+            if "quantity" in vals:
+                self._halley_check_quantity(vals["quantity"])
+            if {"location_id", "location_dest_id", "move_id"} & set(vals):
+                # Refused before Odoo moves the reservation to the new place.
+                self._check_treatment_room_values(vals)
         return super().write(vals)
+
+    def _check_treatment_room_values(self, vals):
+        for line in self:
+            new = line.new({
+                "move_id": vals.get("move_id", line.move_id.id),
+                "location_id": vals.get("location_id", line.location_id.id),
+                "location_dest_id": vals.get("location_dest_id", line.location_dest_id.id),
+                "product_id": line.product_id.id,
+            })
+            new._check_treatment_room()
 
     def _halley_check_quantity(self, quantity):
         if isinstance(quantity, bool) or not isinstance(quantity, int | float) or quantity < 0:

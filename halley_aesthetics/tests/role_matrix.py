@@ -33,6 +33,7 @@ MODELS = {
     "halley.treatment.session": _row(billing="r", practitioner="rwcu", manager="rwcu"),
     "halley.session.screening": _row(practitioner="rwc", manager="rwcu"),
     "halley.session.consent": _row(practitioner="rwc", manager="rwcu"),
+    "halley.session.addendum": _row(practitioner="rc", manager="rc"),
     # Protocol set-up, not a patient's answers: every employee may read it (a copied
     # BoM copies its questions).
     "halley.screening.question": _row(billing="r", practitioner="r", manager="rwcu", internal="r"),

@@ -213,7 +213,7 @@ class TestPdpa(HalleyPackageCommon):
         forged_defaults = self.env["halley.session.consent"].with_user(self.practitioner).with_context(
             default_recorded_by_id=self.manager.id, default_date=NOW - relativedelta(years=5),
             default_photo_marketing_withdrawn_on=NOW - relativedelta(years=4),
-        ).create({"session_id": consent.session_id.id, "procedure": True})
+        ).create({"session_id": self._session(consent=False).id, "procedure": True})
         self.assertEqual(
             (forged_defaults.recorded_by_id, forged_defaults.date, forged_defaults.photo_marketing_withdrawn_on),
             (self.practitioner, NOW, False),

@@ -47,10 +47,24 @@ class RoleMatrixCommon(HalleyPackageCommon):
         session.with_user(cls.practitioner).action_start()
         session.with_user(cls.practitioner).action_done()
         cls.treatment = session
+        # A booked session: clinical fields are written before the session is done
+        # (a done session is kept as it was).
+        cls.booked = cls.env["halley.treatment.session"].create(
+            {
+                "patient_id": cls.patient.id,
+                "protocol_id": cls.protocol_trio.id,
+                "room_id": cls.room.id,
+                "practitioner_id": cls.practitioner.id,
+                "scheduled_start": NOW,
+            }
+        )
         cls.records = {
             "halley.treatment.session": session,
             "halley.session.screening": session.screening_ids[:1],
             "halley.session.consent": session.consent_ids[:1],
+            "halley.session.addendum": cls.env["halley.session.addendum"].create(
+                {"session_id": session.id, "body": "Tolerated well; mild redness for a day."}
+            ),
             "halley.screening.question": session.screening_ids[:1].question_id,
             "halley.patient.package": cls.package,
             "halley.patient.package.line": cls.package.line_ids[:1],
@@ -119,6 +133,8 @@ class TestRoleMatrix(RoleMatrixCommon):
                             with self.assertRaises(AccessError, msg=name):
                                 attempt()
                     if field in WRITE_VALUES:
+                        if model == "halley.treatment.session":
+                            as_user = self.booked.with_user(user)
                         with self.env.cr.savepoint(flush=True) as savepoint:
                             if "w" in row[role]:
                                 as_user.write({field: WRITE_VALUES[field]})
