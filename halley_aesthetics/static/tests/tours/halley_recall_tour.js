@@ -47,11 +47,11 @@ registry.category("web_tour.tours").add("halley_recall_tour", {
             run: "click",
         },
         {
-            content: "The notices are logged",
-            trigger: ".o_list_view .o_data_row:contains('Recall Patient One')",
+            content: "The notices are logged (the wizard, whose lines are a list too, has closed)",
+            trigger: "body:not(:has(.modal)) .o_list_view .o_data_row:contains('Recall Patient One')",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('Recall Patient Two')",
+            trigger: "body:not(:has(.modal)) .o_list_view .o_data_row:contains('Recall Patient Two')",
         },
     ],
 });
