@@ -54,7 +54,7 @@ class WebSession:
 
 
 def test_billing_reads_no_clinical_field_over_rpc(admin, billing):
-    session = admin.ref("halley_aesthetics.session_grace_1_demo")
+    session = admin.ref("halley_aesthetics.session_grace_2_demo")  # booked: its notes can be written
     admin("halley.treatment.session", "write", [session], {"notes": "<p>On warfarin 5 mg</p>"})
     row = billing("halley.treatment.session", "read", [session], ["patient_id", "protocol_id", "invoice_status"])[0]
     assert row["patient_id"][1] == "Grace Lim"

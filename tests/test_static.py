@@ -100,5 +100,5 @@ def test_the_session_reads_as_one_file_per_concern():
                 assert f"super().{step}()" in match.group(1), f"{concern}: {step} must call super()"
     # What each concern does is not wired into the core's steps by name.
     for name in ("_redeem_packages", "_check_safe_to_start", "_check_cancellable_billing", "_send_reminder",
-                 "_propose_followup", "aftercare"):
+                 "_propose_followup", "_attach_and_send_aftercare", "aftercare_attachment_id"):
         assert name not in core, f"halley_treatment_session.py calls {name}: it belongs to its concern"
