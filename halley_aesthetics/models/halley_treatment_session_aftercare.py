@@ -7,7 +7,7 @@ class HalleyTreatmentSession(models.Model):
     """Aftercare: the patient's aftercare sheet, attached to the completed session
     and emailed to her."""
 
-    _inherit = "halley.treatment.session"
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     aftercare_attachment_id = fields.Many2one(
         "ir.attachment", string="Aftercare sheet", copy=False, readonly=True

@@ -11,7 +11,7 @@ class HalleyTreatmentSession(models.Model):
     """Pay-per-session invoicing: a done session not paid by a package waits to be
     invoiced; it is never invoiced twice, and cannot be cancelled while invoiced."""
 
-    _inherit = "halley.treatment.session"
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     invoice_line_ids = fields.One2many(
         "account.move.line",

@@ -12,7 +12,7 @@ class HalleyTreatmentSession(models.Model):
     redeemed at Done (one session and its share of the price), given back on
     cancel; a session of a course proposes the next one."""
 
-    _inherit = "halley.treatment.session"
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     package_id = fields.Many2one(
         "halley.patient.package",
@@ -239,7 +239,6 @@ class HalleyTreatmentSession(models.Model):
         for session in self:
             session._check_package_redemption()
             package = session.package_id.sudo()
-            line = package._line_for(session.protocol_id)
             share = package._next_share()
             # The line's "used" counts the redeemed sessions (a computed field).
             session._workflow_write({"package_redeemed": True})

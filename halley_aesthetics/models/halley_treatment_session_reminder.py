@@ -8,7 +8,7 @@ class HalleyTreatmentSession(models.Model):
     email with its time and what to avoid before it (supplements that raise the
     bruising risk)."""
 
-    _inherit = "halley.treatment.session"
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     reminder_sent_on = fields.Datetime(string="Reminder sent on", copy=False, readonly=True)
 

@@ -8,7 +8,7 @@ class HalleyTreatmentSession(models.Model):
     """Clinical safety of a session: the protocol's screening questions and the
     patient's consent, checked before the session may start."""
 
-    _inherit = "halley.treatment.session"
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     screening_ids = fields.One2many(
         "halley.session.screening",
