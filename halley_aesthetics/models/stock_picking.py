@@ -45,6 +45,8 @@ class StockPicking(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "treatment_session_id" in vals and not self.env.su:
+            raise UserError(self.env._("A treatment session books its own transfer."))
         if any(not name.startswith(FREE_FIELDS) for name in vals):
             self._halley_check_not_session_transfer(self.env._("changed"))
         return super().write(vals)

@@ -127,6 +127,12 @@ class TestWorkflowIntegrity(HalleyPackageCommon):
                 "product_uom": self.uom_unit.id, "picking_id": picking.id,
                 "location_id": self.room.id, "location_dest_id": picking.location_dest_id.id,
             })
+        other = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.int_type_id.id,
+            "location_id": self.stock_location.id, "location_dest_id": self.room.id,
+        })
+        with self.assertRaisesRegex(UserError, "books its own transfer"):
+            other.with_user(self.clerk).treatment_session_id = session
         self.assertEqual(session.picking_id.state, "assigned")
         self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 8)
         session.action_done()
