@@ -2,7 +2,7 @@
     "name": "Halley Aesthetics",
     "summary": "Aesthetic clinic: protocols as kits, sessions consuming stock by lot, "
     "prepaid treatment packages with deferred revenue, reordering driven by bookings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Clinic",
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
         "data/halley_aesthetics_data.xml",
+        "report/halley_treatment_session_reports.xml",
         "data/halley_mail_templates.xml",
         "views/halley_treatment_session_views.xml",
         "views/res_partner_views.xml",
@@ -29,7 +30,6 @@
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
         "views/halley_aesthetics_menus.xml",
-        "report/halley_treatment_session_reports.xml",
     ],
     "demo": [
         "demo/halley_catalogue_demo.xml",
