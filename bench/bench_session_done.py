@@ -142,8 +142,8 @@ def main():
     row("SQL queries", ours_q, odoo_q, "queries", lambda v: f"{v:.1f}")
     print(f"{'peak Python memory':<24}{ours_mem / 1024:>14.0f}{odoo_mem / 1024:>14.0f}"
           f"{ours_mem / odoo_mem:>9.2f}x  KiB (whole batch)")
-    print("The session also redeems packages, writes its chatter log, attaches and emails the "
-          "aftercare PDF and proposes a follow-up; the delivery only moves stock.")
+    print("The session also redeems packages, writes its chatter log, marks its aftercare sheet "
+          "for the cron and proposes a follow-up; the delivery only moves stock.")
     return 0
 
 

@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
         "data/halley_aesthetics_data.xml",
+        "report/halley_treatment_session_reports.xml",
         "data/halley_mail_templates.xml",
         "views/halley_treatment_session_views.xml",
         "views/res_partner_views.xml",
@@ -29,7 +30,6 @@
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
         "views/halley_aesthetics_menus.xml",
-        "report/halley_treatment_session_reports.xml",
     ],
     "demo": [
         "demo/halley_catalogue_demo.xml",

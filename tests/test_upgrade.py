@@ -77,7 +77,12 @@ s.screening_ids.write({"answer": "no"})
 s.action_confirm(); s.action_start(); s.action_done()
 grace = env.ref("halley_aesthetics.patient_grace_demo")
 notice = env["halley.recall.notice"].search([("patient_id", "=", grace.id)])
+done_before = env["halley.treatment.session"].search([("state", "=", "done"), ("id", "!=", s.id)])
+aftercare = env.ref("halley_aesthetics.mail_template_halley_aftercare")
 print("AFTER", json.dumps({
+    "aftercare": [sorted(set(done_before.mapped("aftercare_state"))), s.aftercare_state,
+                  aftercare.report_template_ids == env.ref("halley_aesthetics.action_report_halley_aftercare"),
+                  "hot water" in aftercare.body_html, "aftercare_instructions" in aftercare.body_html],
     "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
     "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or ""))),
     "recall_on_notice": [notice.message_id.model, "RJ24A017" in (notice.message_id.body or ""),
@@ -165,5 +170,8 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["leaked"] == []
         assert checks["recall_on_contact"] == 0
         assert checks["recall_on_notice"] == ["halley.recall.notice", True, True]
+        # Sheets sent by the release are not sent again; the noupdate template attaches
+        # the report and shows the protocol's instructions; a new Done waits for the cron.
+        assert checks["aftercare"] == [["sent"], "to_send", True, False, True]
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

@@ -1,2 +1,2 @@
-from . import aftercare_pdf
+from . import halley_aftercare
 from . import halley_treatment_record

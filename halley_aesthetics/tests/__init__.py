@@ -8,6 +8,7 @@ from . import test_billing
 from . import test_ui_billing
 from . import test_reorder
 from . import test_safety
+from . import test_aftercare
 from . import test_ui_recall
 from . import test_outsiders
 from . import test_privacy

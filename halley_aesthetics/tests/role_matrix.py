@@ -69,6 +69,7 @@ CLINICAL_FIELDS = {
 # Documents served by URL: r = the user gets it.
 DOCUMENTS = {
     "Treatment record, /report/html/... and /report/pdf/...": _row(practitioner="r", manager="r"),
+    "Aftercare sheet, /report/html/... and /report/pdf/...": _row(practitioner="r", manager="r"),
     "Files attached to a session (aftercare sheet), /web/content/...": _row(practitioner="r", manager="r"),
     "Patient data export (ZIP), /halley/patient/<id>/export": _row(manager="r"),
 }

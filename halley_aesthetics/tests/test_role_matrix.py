@@ -46,6 +46,7 @@ class RoleMatrixCommon(HalleyPackageCommon):
         session.with_user(cls.practitioner).action_confirm()
         session.with_user(cls.practitioner).action_start()
         session.with_user(cls.practitioner).action_done()
+        cls.env["halley.treatment.session"]._cron_send_aftercare()
         cls.treatment = session
         # A booked session: clinical fields are written before the session is done
         # (a done session is kept as it was).
@@ -156,14 +157,20 @@ class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
     def test_documents_as_each_role(self):
         session = self.treatment
         report = "halley_aesthetics.report_halley_treatment_record"
+        aftercare = "halley_aesthetics.report_halley_aftercare"
         urls = {
             "Treatment record, /report/html/... and /report/pdf/...": [
                 (f"/report/html/{report}/{session.id}", "Tolerated well"),
                 # Under test, Odoo serves PDF reports as their HTML (no wkhtmltopdf run).
                 (f"/report/pdf/{report}/{session.id}", "Tolerated well"),
             ],
+            # Under test, the sheet is the report's HTML: the lots used are on it.
+            "Aftercare sheet, /report/html/... and /report/pdf/...": [
+                (f"/report/html/{aftercare}/{session.id}", "TRJ-EARLY"),
+                (f"/report/pdf/{aftercare}/{session.id}", "TRJ-EARLY"),
+            ],
             "Files attached to a session (aftercare sheet), /web/content/...": [
-                (f"/web/content/{session.aftercare_attachment_id.id}?download=true", "%PDF"),
+                (f"/web/content/{session.aftercare_attachment_id.id}?download=true", "TRJ-EARLY"),
             ],
             "Patient data export (ZIP), /halley/patient/<id>/export": [
                 (f"/halley/patient/{self.patient.id}/export", "PK"),
