@@ -3,9 +3,11 @@
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
 #   make test-core  Odoo's own test suites of the modules the addon extends, with and
 #                   without the addon: fails on any test only the addon breaks
+#   make loadtest   8 XML-RPC clients x 25 sessions against a local Odoo with 4 workers, then
+#                   proofs on stock, packages, quants and the server log (see README.md)
 # Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
-#            DB_PASSWORD TEST_DB TEST_HTTP_PORT (see README.md)
-.PHONY: run test test-core setup lint bench
+#            DB_PASSWORD TEST_DB TEST_HTTP_PORT LOADTEST_* (see README.md)
+.PHONY: run test test-core setup lint bench loadtest
 run:
 	@bash scripts/run.sh
 test:
@@ -19,3 +21,5 @@ lint: setup
 	"$$venv/bin/ruff" check halley_aesthetics tests && "$$venv/bin/pylint" --rcfile=.pylintrc halley_aesthetics tests
 bench:
 	@bash scripts/bench.sh
+loadtest:
+	@bash scripts/loadtest.sh
