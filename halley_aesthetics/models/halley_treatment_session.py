@@ -401,6 +401,7 @@ class HalleyTreatmentSession(models.Model):
         # Two Done calls on one session: the second waits here, is replayed, and
         # finds it done.
         lock_rows(self)
+        self._lock_stock_rows()
         sessions = self.filtered(lambda s: s.state != "done")
         if not sessions:
             return True
@@ -452,6 +453,32 @@ class HalleyTreatmentSession(models.Model):
         self._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
         for session in self:
             session._message_log(body=session._used_lots_message())
+
+    def _lock_stock_rows(self):
+        """Lock, before anything is written, the stock rows Done will update and
+        other sessions' Done update too: the quants of the components in the rooms
+        and where consumption goes, and the components' valuation layers Odoo's
+        FIFO draws from. A concurrent Done that changed them makes this fail, quietly,
+        and the request is replayed on fresh data; without it, the same conflict
+        would surface inside Odoo's stock code, logged as an error."""
+        moves = self.move_ids.sudo().filtered(lambda m: m.state not in ("done", "cancel"))
+        if not moves:
+            return
+        products = tuple(moves.product_id.ids)
+        locations = tuple((moves.location_id | moves.location_dest_id | moves.move_line_ids.location_id).ids)
+        cr = self.env.cr
+        cr.execute(
+            "SELECT id FROM stock_quant WHERE product_id IN %s AND location_id IN %s ORDER BY id FOR UPDATE",
+            [products, locations],
+            log_exceptions=False,
+        )
+        if "stock.valuation.layer" in self.env:
+            cr.execute(
+                "SELECT id FROM stock_valuation_layer WHERE product_id IN %s AND company_id IN %s "
+                "AND remaining_qty > 0 ORDER BY id FOR UPDATE",
+                [products, tuple(self.company_id.ids)],
+                log_exceptions=False,
+            )
 
     def action_cancel(self):
         """Cancel; a completed session returns its stock to the room (its package
