@@ -1,6 +1,12 @@
 """Helpers shared by the addon's models."""
 
+import psycopg2.extensions
+
+from odoo import sql_db
 from odoo.exceptions import UserError
+
+# pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
+DONE_LOCK_KEY = 0x48414C4C455901
 
 
 def lock_rows(records):
@@ -108,3 +114,33 @@ def check_session_open(records, sessions):
                 state=closed[0]._state_label(),
             )
         )
+
+
+def wait_for_turn(env, key):
+    """Wait until no other transaction holds ``key``, before this transaction has
+    read anything, and hold it until this transaction ends.
+
+    Every RPC call runs in REPEATABLE READ: a transaction that waited for a
+    concurrent one to commit still reads the database as it was before, and has
+    to be replayed when it writes what the other wrote (Odoo replays at most 5
+    times). Waiting on a second connection before the first query of this one
+    means its snapshot is taken after the other committed: no replay. When this
+    transaction has already read (a web request reads the session first) or runs
+    in a test, nothing is done: the row locks then replay it if needed."""
+    cr = env.cr
+    cnx = getattr(cr, "_cnx", None)
+    if (
+        type(cr) is not sql_db.Cursor
+        or cnx is None
+        or cnx.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    ):
+        return
+    side = env.registry.cursor()
+    try:
+        side.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    except Exception:
+        side.close()
+        raise
+    # Released when this transaction ends, whichever way.
+    cr.postcommit.add(side.close)
+    cr.postrollback.add(side.close)

@@ -9,10 +9,12 @@ from odoo.tools import float_compare, format_date
 
 from ..tools import (
     CLINICIAN_GROUPS,
+    DONE_LOCK_KEY,
     check_domain_field_access,
     check_references,
     check_workflow_fields,
     lock_rows,
+    wait_for_turn,
 )
 
 # A session booked further ahead than this is a typing mistake.
@@ -397,6 +399,9 @@ class HalleyTreatmentSession(models.Model):
     def action_done(self):
         """Complete the sessions. Asks for a reason when the quantities used differ
         from the protocol; does nothing for sessions already done."""
+        # Concurrent Done calls take the same stock rows (the consumption
+        # location's quants, the components' valuation): one at a time.
+        wait_for_turn(self.env, DONE_LOCK_KEY)
         self.check_access("write")
         # Two Done calls on one session: the second waits here, is replayed, and
         # finds it done.
