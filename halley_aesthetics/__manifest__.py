@@ -2,7 +2,7 @@
     "name": "Halley Aesthetics",
     "summary": "Aesthetic clinic: protocols as kits, sessions consuming stock by lot, "
     "prepaid treatment packages with deferred revenue, reordering driven by bookings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Clinic",
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
@@ -18,6 +18,7 @@
         "views/res_partner_views.xml",
         "views/mrp_bom_views.xml",
         "views/stock_location_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/product_template_views.xml",
         "views/halley_patient_package_views.xml",
         "views/account_move_views.xml",
