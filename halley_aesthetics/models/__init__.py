@@ -9,6 +9,7 @@ from . import mrp_bom
 from . import mrp_bom_line
 from . import stock_location
 from . import stock_warehouse
+from . import stock_lot_recall
 from . import stock_route
 from . import stock_warehouse_orderpoint
 from . import stock_scrap
