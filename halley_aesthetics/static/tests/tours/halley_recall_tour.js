@@ -47,11 +47,14 @@ registry.category("web_tour.tours").add("halley_recall_tour", {
             run: "click",
         },
         {
-            content: "The notices are logged",
-            trigger: ".o_list_view .o_data_row:contains('Recall Patient One')",
+            content: "The notices are logged: the wizard closes on their list",
+            trigger: ".o_breadcrumb .active:contains('Recall notices')",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('Recall Patient Two')",
+            trigger: ".o_action_manager .o_list_view .o_data_row:contains('Recall Patient One')",
+        },
+        {
+            trigger: ".o_action_manager .o_list_view .o_data_row:contains('Recall Patient Two')",
         },
     ],
 });
