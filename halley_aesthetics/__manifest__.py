@@ -19,6 +19,7 @@
         "views/res_partner_views.xml",
         "views/mrp_bom_views.xml",
         "views/stock_location_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/product_template_views.xml",
         "views/halley_patient_package_views.xml",
         "views/account_move_views.xml",

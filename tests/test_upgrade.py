@@ -1,5 +1,5 @@
 """Clinics run the released version: upgrading a database of the previous release
-(18.0.1.0.0) with `-u halley_aesthetics` keeps every session, lot link, package and
+(18.0.1.1.0) with `-u halley_aesthetics` keeps every session, lot link, package and
 entry, and brings the data to the new shape (see migrations/)."""
 
 import io
@@ -12,8 +12,8 @@ import pytest
 
 from .conftest import ROOT
 
-# The last release clinics run: main when 18.0.1.0.0 landed.
-PREVIOUS_RELEASE = "c6183dfe9539d0bb8b23882694e3a72411c53bac"
+# The last release clinics run: main when 18.0.1.1.0 landed.
+PREVIOUS_RELEASE = "8979e71d724fb2799a38040aa4c40fdef38eb14b"
 
 PREPARE = r"""
 from odoo import Command, fields
@@ -32,9 +32,11 @@ session = env["halley.treatment.session"].create({"patient_id": grace.id,
 session.screening_ids.write({"answer": "no"})
 session.screening_ids.filtered(lambda l: l.question_id == question).write({"answer": "yes", "acknowledged": True})
 session.action_confirm(); session.action_start(); session.action_done()
-# A second company treats Grace too; its open session was offered company A's answers.
+# A second company treats Grace too (its open session must not be offered company A's
+# answers), with a chart of accounts and no package sold yet: the release created
+# the deferred-revenue account on the first sale only.
 company_b = env["res.company"].create({"name": "Upgrade Clinic B"})
-env["res.company"]._setup_treatment_consumption()
+env["account.chart.template"].try_loading("generic_coa", company_b, install_demo=False)
 wh_b = env["stock.warehouse"].search([("company_id", "=", company_b.id)])
 room_b = env["stock.location"].create({"name": "B Room", "location_id": wh_b.lot_stock_id.id,
     "is_treatment_room": True, "company_id": company_b.id})
@@ -43,10 +45,13 @@ protocol_b = env["mrp.bom"].create({"product_tmpl_id": ref("halley_aesthetics.pr
     "bom_line_ids": [Command.create({"product_id": ref("halley_aesthetics.product_needle_32g_demo").id, "product_qty": 2})]})
 open_b = env["halley.treatment.session"].with_company(company_b).create({"patient_id": grace.id,
     "protocol_id": protocol_b.id, "room_id": room_b.id, "company_id": company_b.id})
-# A recall notified: the release posted its message in Grace's contact chatter.
+# A second warehouse of company A: the release gave it no treatment types.
+env["stock.warehouse"].create({"name": "Upgrade Annex", "code": "ANX", "company_id": env.company.id})
+# A recall notified (its message on the notice, not in Grace's contact chatter).
 env["halley.lot.recall"].create({"lot_id": ref("halley_aesthetics.lot_rejuran_a_demo").id}).action_notify()
 env.cr.commit()
-print("PREPARED", json.dumps({"open_b": open_b.id, "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
+print("PREPARED", json.dumps({"open_b": open_b.id,
+    "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
     "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or "")))}))
 """
 
@@ -55,6 +60,8 @@ sessions = env["halley.treatment.session"].search([], order="id")
 done = sessions.filtered(lambda s: s.state == "done")
 packages = env["halley.patient.package"].search([], order="id")
 types = env["stock.picking.type"].with_context(active_test=False).search([("is_treatment_consumption", "=", True)])
+warehouses = env["stock.warehouse"].with_context(active_test=False).search([], order="id")
+Warehouse = env["stock.warehouse"]
 print("SNAPSHOT", json.dumps({
     "sessions": [[s.name, s.state, s.patient_id.name, s.package_id.name or ""] for s in sessions],
     "lots": sorted([s.name, ml.product_id.name, ml.lot_id.name or "", ml.quantity] for s in done for ml in s.used_line_ids),
@@ -63,6 +70,17 @@ print("SNAPSHOT", json.dumps({
     "consumption_to": sorted(set(t.default_location_dest_id.id == t.company_id._halley_production_location().id for t in types))
         if hasattr(env["res.company"], "_halley_production_location") else None,
     "production_locations": env["stock.location"].search_count([("usage", "=", "production")]),
+    # Per warehouse: its consumption types (and their return types), and what the
+    # warehouse's own fields point to once they exist (18.0.1.2.0).
+    "treatment_types": {wh.code: types.filtered(lambda t: t.warehouse_id == wh).sorted("id").ids for wh in warehouses},
+    "return_types": {wh.code: types.filtered(lambda t: t.warehouse_id == wh).sorted("id").return_picking_type_id.ids
+                     for wh in warehouses},
+    "warehouse_fields": {wh.code: [wh.halley_consumption_type_id.id, wh.halley_return_type_id.id,
+                                   wh.halley_consumption_type_id.return_picking_type_id.id] for wh in warehouses}
+        if "halley_consumption_type_id" in Warehouse._fields else None,
+    "consumption_types_named": env["stock.picking.type"].with_context(active_test=False).search_count(
+        [("name", "=", "Treatment consumption")]),
+    "deferred_accounts": {c.name: bool(c.halley_deferred_account_id) for c in env["res.company"].search([("chart_template", "!=", False)])},
 }))
 """
 
@@ -89,6 +107,8 @@ print("AFTER", json.dumps({
                          notice.message_id in notice.message_ids],
     "recall_patients": sorted(set(recall.line_ids.patient_id.mapped("name"))),
     "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
+    "new_session_type": s.picking_id.picking_type_id.id,
+    "new_session_warehouse": s.room_id.warehouse_id.code,
 }))
 env.cr.rollback()
 """
@@ -150,8 +170,8 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", old_path, "-i", "halley_aesthetics",
               "--stop-after-init", "--log-level", "warn", "--no-http"])
         prepared = _marked(_shell(python, odoo_bin, conf, db, old_path, PREPARE), "PREPARED")
-        assert prepared["leaked"] == ["yes"], "the previous release offered company A's answer to company B"
-        assert prepared["recall_on_contact"] == 1, "the previous release posted the recall on her contact"
+        assert prepared["leaked"] == [], "the previous release offers company B its own answers only"
+        assert prepared["recall_on_contact"] == 0, "the previous release posts the recall on its notice"
         before = _marked(_shell(python, odoo_bin, conf, db, old_path, SNAPSHOT), "SNAPSHOT")
         log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
                     "--stop-after-init", "--log-level", "info", "--no-http"])
@@ -161,12 +181,30 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         for key in ("sessions", "lots", "packages", "entries"):
             assert after[key] == before[key], key
         assert after["consumption_to"] == [True], "every consumption type goes to its company's production location"
-        assert after["production_locations"] == before["production_locations"] - 2, "the addon's own are archived"
+        assert after["production_locations"] == before["production_locations"]
+        # Each warehouse's fields point to the types the release created, not to new ones.
+        assert before["warehouse_fields"] is None
+        old = {code: ids for code, ids in before["treatment_types"].items() if ids}
+        assert old, "the previous release created its consumption types"
+        for code, ids in old.items():
+            assert len(ids) == 1, f"{code}: one consumption type per warehouse before"
+            assert after["treatment_types"][code] == ids, f"{code}: no duplicate consumption type"
+            assert after["warehouse_fields"][code] == [ids[0], before["return_types"][code][0],
+                                                       before["return_types"][code][0]], code
+        # Every warehouse has its types afterwards: the annex, which had none, new ones.
+        assert all(all(ids) for ids in after["warehouse_fields"].values()), after["warehouse_fields"]
+        assert before["treatment_types"]["ANX"] == [] and len(after["treatment_types"]["ANX"]) == 1
+        assert after["consumption_types_named"] == before["consumption_types_named"] + 1, "the annex's only"
+        # A company with a chart of accounts has its deferred-revenue account now.
+        assert before["deferred_accounts"]["Upgrade Clinic B"] is False
+        assert after["deferred_accounts"] == {name: True for name in before["deferred_accounts"]}
         checks = _marked(
             _shell(python, odoo_bin, conf, db, new_path, AFTER.replace("OPEN_B", str(prepared["open_b"]))), "AFTER"
         )
         assert checks["recall_patients"] == ["Grace Lim"]
         assert checks["new_session"] == ["done", True]
+        assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
+        assert checks["new_session_type"] in old[checks["new_session_warehouse"]]
         assert checks["leaked"] == []
         assert checks["recall_on_contact"] == 0
         assert checks["recall_on_notice"] == ["halley.recall.notice", True, True]

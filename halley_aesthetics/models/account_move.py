@@ -1,6 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, float_round
+from odoo.tools import float_compare, float_is_zero
 
 
 class AccountMove(models.Model):
@@ -70,64 +70,14 @@ class AccountMove(models.Model):
             and line.product_id.product_tmpl_id.clinic_role == "package"
         )
 
-    @staticmethod
-    def _halley_units(line):
-        """Whole packages on a line; a package cannot be sold or credited in part."""
-        units = float_round(line.quantity, precision_digits=0)
-        if float_compare(line.quantity, units, precision_digits=6) or units <= 0:
-            raise UserError(
-                line.env._(
-                    "%(move)s: %(product)s is a package of sessions; invoice or credit it "
-                    "in whole units (quantity %(qty)s).",
-                    move=line.move_id.display_name,
-                    product=line.product_id.display_name,
-                    qty=line.quantity,
-                )
-            )
-        return int(units)
-
-    @staticmethod
-    def _halley_check_package_price(line):
-        """A package is never sold (nor credited) at a negative price: it would
-        create a package worth less than nothing."""
-        rounding = line.currency_id.rounding
-        if (
-            float_compare(line.price_unit, 0.0, precision_rounding=rounding) < 0
-            or float_compare(line.price_subtotal, 0.0, precision_rounding=rounding) < 0
-        ):
-            raise UserError(
-                line.env._(
-                    "%(move)s: the package %(product)s comes to a negative price (%(price)s). "
-                    "A package is sold at its price, discounted or free, never below zero.",
-                    move=line.move_id.display_name,
-                    product=line.product_id.display_name,
-                    price=line.currency_id.format(min(line.price_unit, line.price_subtotal)),
-                )
-            )
-
-    def _halley_check_package_account(self, line):
-        deferred = line.company_id._halley_get_deferred_account(raise_if_missing=True)
-        if line.account_id != deferred:
-            raise UserError(
-                self.env._(
-                    "%(move)s: the package %(product)s must be booked to the deferred "
-                    "revenue account %(account)s, not %(wrong)s: its sessions are not "
-                    "delivered yet.",
-                    move=line.move_id.display_name,
-                    product=line.product_id.display_name,
-                    account=deferred.display_name,
-                    wrong=line.account_id.display_name,
-                )
-            )
-
     def _halley_check_package_lines(self):
         sales = self._halley_sales()
         for line in sales._halley_package_lines():
-            units = self._halley_units(line)
-            self._halley_check_package_price(line)
-            self._halley_check_package_account(line)
+            units = line._halley_units()
+            line._halley_check_package_price()
+            line._halley_check_package_account()
             if line.move_id.move_type == "out_refund":
-                self._halley_packages_to_refund(line, units)
+                line._halley_packages_to_refund(units)
 
     def _halley_create_packages(self):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
@@ -139,8 +89,9 @@ class AccountMove(models.Model):
         Package = self.env["halley.patient.package"].sudo()
         vals_list = []
         for line in lines:
-            units = self._halley_units(line)
-            vals_list += [Package._prepare_from_invoice_line(line)] * units
+            units = line._halley_units()
+            # One dict per package: create() names each (a repeated dict would share one name).
+            vals_list += [Package._prepare_from_invoice_line(line) for _unit in range(units)]
         patients = lines.move_id.partner_id.filtered(lambda p: not p.is_patient)
         if patients:
             patients.sudo().is_patient = True
@@ -152,82 +103,13 @@ class AccountMove(models.Model):
                 )
             )
 
-    def _halley_packages_to_refund(self, line, units):
-        """The packages a credit note line cancels: ``units`` of those sold by the
-        invoice line it reverses, those with the most sessions left first."""
-        origin = line.sudo().halley_package_origin_line_id
-        refund = line.move_id
-        if not origin:
-            raise UserError(
-                self.env._(
-                    "%(move)s credits the package %(product)s without the invoice that "
-                    "sold it: create the credit note from that invoice (Credit Note "
-                    "button) so the right patient packages are cancelled.",
-                    move=refund.display_name,
-                    product=line.product_id.display_name,
-                )
-            )
-        # Only the invoice this credit note reverses, for the same patient: a credit
-        # note can never cancel another patient's packages.
-        if origin.move_id != refund.sudo().reversed_entry_id:
-            raise UserError(
-                self.env._(
-                    "%(move)s credits packages sold on %(invoice)s, but it reverses "
-                    "%(reversed)s: a credit note can only cancel packages of the invoice "
-                    "it credits. Create it from %(invoice)s with the Credit Note button.",
-                    move=refund.display_name,
-                    invoice=origin.move_id.display_name,
-                    reversed=refund.sudo().reversed_entry_id.display_name or self.env._("no invoice"),
-                )
-            )
-        # partner_id, the customer the document is made out to (commercial_partner_id
-        # is a stored copy, writable over RPC).
-        if origin.move_id.partner_id.commercial_partner_id != refund.partner_id.commercial_partner_id:
-            raise UserError(
-                self.env._(
-                    "%(move)s is for %(patient)s, but the packages it credits were sold to "
-                    "%(owner)s on %(invoice)s: a credit note can only cancel the packages of "
-                    "its own patient.",
-                    move=refund.display_name,
-                    patient=refund.partner_id.display_name,
-                    owner=origin.move_id.partner_id.display_name,
-                    invoice=origin.move_id.display_name,
-                )
-            )
-        if origin.product_id != line.product_id:
-            raise UserError(
-                self.env._(
-                    "%(move)s credits %(product)s, but the invoice line it reverses sold "
-                    "%(sold)s.",
-                    move=refund.display_name,
-                    product=line.product_id.display_name,
-                    sold=origin.product_id.display_name,
-                )
-            )
-        available = origin.patient_package_ids.filtered(
-            lambda p: not p.refund_line_id or p.refund_line_id == line
-        )
-        if units > len(available):
-            raise UserError(
-                self.env._(
-                    "%(move)s credits %(units)s package(s) %(product)s, but only "
-                    "%(available)s of those sold on %(invoice)s are not refunded yet.",
-                    move=refund.display_name,
-                    units=units,
-                    product=line.product_id.display_name,
-                    available=len(available),
-                    invoice=origin.move_id.display_name,
-                )
-            )
-        return available.sorted(lambda p: (-p.sessions_remaining, -p.id))[:units]
-
     def _halley_refund_packages(self):
         refunds = self.filtered(lambda m: m.move_type == "out_refund")
         for line in refunds._halley_package_lines():
-            units = self._halley_units(line)
+            units = line._halley_units()
             origin_packages = line.sudo().halley_package_origin_line_id.patient_package_ids
             origin_packages._lock()
-            chosen = self._halley_packages_to_refund(line, units)
+            chosen = line._halley_packages_to_refund(units)
             currency = line.company_currency_id
             credit_each = currency.round(line.balance / units)
             for index, package in enumerate(chosen):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_round
 
 from ..tools import CLINIC_GROUPS
 
@@ -91,3 +92,128 @@ class AccountMoveLine(models.Model):
                     patient=session.patient_id.display_name,
                 )
             )
+
+    # ------------------------------------------------------------------ package lines
+
+    def _halley_units(self):
+        """Whole packages on a package line; a package cannot be sold or credited in
+        part."""
+        self.ensure_one()
+        units = float_round(self.quantity, precision_digits=0)
+        if float_compare(self.quantity, units, precision_digits=6) or units <= 0:
+            raise UserError(
+                self.env._(
+                    "%(move)s: %(product)s is a package of sessions; invoice or credit it "
+                    "in whole units (quantity %(qty)s).",
+                    move=self.move_id.display_name,
+                    product=self.product_id.display_name,
+                    qty=self.quantity,
+                )
+            )
+        return int(units)
+
+    def _halley_check_package_price(self):
+        """A package is never sold (nor credited) at a negative price: it would
+        create a package worth less than nothing."""
+        self.ensure_one()
+        rounding = self.currency_id.rounding
+        if (
+            float_compare(self.price_unit, 0.0, precision_rounding=rounding) < 0
+            or float_compare(self.price_subtotal, 0.0, precision_rounding=rounding) < 0
+        ):
+            raise UserError(
+                self.env._(
+                    "%(move)s: the package %(product)s comes to a negative price (%(price)s). "
+                    "A package is sold at its price, discounted or free, never below zero.",
+                    move=self.move_id.display_name,
+                    product=self.product_id.display_name,
+                    price=self.currency_id.format(min(self.price_unit, self.price_subtotal)),
+                )
+            )
+
+    def _halley_check_package_account(self):
+        """A package line is booked to the company's deferred-revenue account."""
+        self.ensure_one()
+        deferred = self.company_id._halley_get_deferred_account(raise_if_missing=True)
+        if self.account_id != deferred:
+            raise UserError(
+                self.env._(
+                    "%(move)s: the package %(product)s must be booked to the deferred "
+                    "revenue account %(account)s, not %(wrong)s: its sessions are not "
+                    "delivered yet.",
+                    move=self.move_id.display_name,
+                    product=self.product_id.display_name,
+                    account=deferred.display_name,
+                    wrong=self.account_id.display_name,
+                )
+            )
+
+    def _halley_packages_to_refund(self, units):
+        """The packages this credit note line cancels: ``units`` of those sold by
+        the invoice line it reverses, those with the most sessions left first."""
+        self.ensure_one()
+        origin = self.sudo().halley_package_origin_line_id
+        refund = self.move_id
+        if not origin:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits the package %(product)s without the invoice that "
+                    "sold it: create the credit note from that invoice (Credit Note "
+                    "button) so the right patient packages are cancelled.",
+                    move=refund.display_name,
+                    product=self.product_id.display_name,
+                )
+            )
+        # Only the invoice this credit note reverses, for the same patient: a credit
+        # note can never cancel another patient's packages.
+        if origin.move_id != refund.sudo().reversed_entry_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits packages sold on %(invoice)s, but it reverses "
+                    "%(reversed)s: a credit note can only cancel packages of the invoice "
+                    "it credits. Create it from %(invoice)s with the Credit Note button.",
+                    move=refund.display_name,
+                    invoice=origin.move_id.display_name,
+                    reversed=refund.sudo().reversed_entry_id.display_name or self.env._("no invoice"),
+                )
+            )
+        # partner_id, the customer the document is made out to (commercial_partner_id
+        # is a stored copy, writable over RPC).
+        if origin.move_id.partner_id.commercial_partner_id != refund.partner_id.commercial_partner_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s is for %(patient)s, but the packages it credits were sold to "
+                    "%(owner)s on %(invoice)s: a credit note can only cancel the packages of "
+                    "its own patient.",
+                    move=refund.display_name,
+                    patient=refund.partner_id.display_name,
+                    owner=origin.move_id.partner_id.display_name,
+                    invoice=origin.move_id.display_name,
+                )
+            )
+        if origin.product_id != self.product_id:
+            raise UserError(
+                self.env._(
+                    "%(move)s credits %(product)s, but the invoice line it reverses sold "
+                    "%(sold)s.",
+                    move=refund.display_name,
+                    product=self.product_id.display_name,
+                    sold=origin.product_id.display_name,
+                )
+            )
+        available = origin.patient_package_ids.filtered(
+            lambda p: not p.refund_line_id or p.refund_line_id == self
+        )
+        if units > len(available):
+            raise UserError(
+                self.env._(
+                    "%(move)s credits %(units)s package(s) %(product)s, but only "
+                    "%(available)s of those sold on %(invoice)s are not refunded yet.",
+                    move=refund.display_name,
+                    units=units,
+                    product=self.product_id.display_name,
+                    available=len(available),
+                    invoice=origin.move_id.display_name,
+                )
+            )
+        return available.sorted(lambda p: (-p.sessions_remaining, -p.id))[:units]

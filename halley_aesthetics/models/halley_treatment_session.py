@@ -547,7 +547,7 @@ class HalleyTreatmentSession(models.Model):
 
     def _prepare_consumption_picking_vals(self):
         self.ensure_one()
-        picking_type = self.company_id._get_treatment_consumption_type()
+        picking_type = self.room_id._halley_consumption_type()
         product = self.treatment_product_id
         return {
             "picking_type_id": picking_type.id,

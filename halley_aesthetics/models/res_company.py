@@ -16,7 +16,7 @@ class ResCompany(models.Model):
         domain="[('account_type', '=', 'liability_current')]",
         check_company=True,
         help="Liability account where the price of treatment packages waits until "
-        "their sessions are delivered. Created on first use when empty.",
+        "their sessions are delivered. Created with the company's chart of accounts.",
     )
     halley_package_income_account_id = fields.Many2one(
         "account.account",
@@ -35,128 +35,31 @@ class ResCompany(models.Model):
         "Empty: the company's first miscellaneous journal.",
     )
 
-    def _get_treatment_consumption_type(self):
-        """Return the company's "Treatment consumption" operation type, creating it
-        (with its return type) on first use.
-
-        Consumption goes from a treatment room to the company's own production
-        location (Odoo's "Virtual Locations/Production", the default production
-        location of its products): the stock is used up, neither scrapped nor
-        delivered to a customer, and the picking type lets Odoo explode the
-        protocol's kit BoM natively. The addon adds no location of its own.
-        """
-        self.ensure_one()
-        picking_type = (
-            self.env["stock.picking.type"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [("is_treatment_consumption", "=", True), ("company_id", "=", self.id)],
-                limit=1,
-            )
-        )
-        if picking_type:
-            return picking_type
-        return self._create_treatment_consumption_type()
-
     def _halley_production_location(self):
-        """The company's production location: the default of its products'
-        Production Location (created by Odoo's stock for every company)."""
+        """The company's production location, where treatment consumption goes:
+        the default of its products' Production Location (Odoo's stock creates it
+        with every company), else its first production location. Only reads."""
         self.ensure_one()
-        Default = self.env["ir.default"].sudo()
-        location_id = Default._get("product.template", "property_stock_production", company_id=self.id)
-        if not location_id:
-            self.sudo()._create_production_location()
-            location_id = Default._get("product.template", "property_stock_production", company_id=self.id)
-        return self.env["stock.location"].sudo().browse(location_id)
-
-    def _create_treatment_consumption_type(self):
-        self.ensure_one()
-        warehouse = (
-            self.env["stock.warehouse"]
-            .sudo()
-            .search([("company_id", "=", self.id)], limit=1)
+        location_id = self.env["ir.default"].sudo()._get(
+            "product.template", "property_stock_production", company_id=self.id
         )
-        if not warehouse:
-            raise UserError(
-                self.env._(
-                    "The company %(company)s has no warehouse: create one before "
-                    "booking treatment sessions.",
-                    company=self.name,
-                )
-            )
-        consumption_location = self._halley_production_location()
-        PickingType = self.env["stock.picking.type"].sudo()
-        return_type = PickingType.create(
-            {
-                "name": self.env._("Treatment returns"),
-                "code": "incoming",
-                "sequence_code": "TRR",
-                "warehouse_id": warehouse.id,
-                "company_id": self.id,
-                "default_location_src_id": consumption_location.id,
-                "default_location_dest_id": warehouse.lot_stock_id.id,
-                "use_create_lots": False,
-                "use_existing_lots": True,
-            }
-        )
-        return PickingType.create(
-            {
-                "name": self.env._("Treatment consumption"),
-                "code": "outgoing",
-                "sequence_code": "TRT",
-                "is_treatment_consumption": True,
-                "warehouse_id": warehouse.id,
-                "company_id": self.id,
-                "default_location_src_id": warehouse.lot_stock_id.id,
-                "default_location_dest_id": consumption_location.id,
-                "return_picking_type_id": return_type.id,
-                "reservation_method": "manual",
-                "create_backorder": "never",
-                "use_create_lots": False,
-                "use_existing_lots": True,
-            }
-        )
-
-    @api.model
-    def _setup_treatment_consumption(self):
-        """Called at install: every company with a warehouse gets its types."""
-        for company in self.sudo().search([]):  # pylint: disable=no-search-all
-            if self.env["stock.warehouse"].sudo().search_count(
-                [("company_id", "=", company.id)], limit=1
-            ):
-                company._get_treatment_consumption_type()
-        return True
+        Location = self.env["stock.location"].sudo()
+        location = Location.browse(location_id).exists() if location_id else Location
+        if not location:
+            location = Location.search([("usage", "=", "production"), ("company_id", "=", self.id)], limit=1)
+        return location
 
     # ------------------------------------------------------------------ packages accounting
 
     def _halley_get_deferred_account(self, raise_if_missing=False):
-        """The company's deferred-revenue account for packages; created on first use
-        ("Deferred treatment revenue", current liability) once the company has a
-        chart of accounts."""
+        """The company's deferred-revenue account for packages (created with its
+        chart of accounts, see ``_halley_create_deferred_account``). Only reads:
+        empty when missing, or refused in the user's words."""
         self.ensure_one()
         account = self.sudo().halley_deferred_account_id
-        if account:
+        if account or not raise_if_missing:
             return account
-        Account = self.env["account.account"].sudo().with_company(self)
-        if self.chart_template:
-            liability = Account.search(
-                [*Account._check_company_domain(self), ("account_type", "=", "liability_current")],
-                order="code",
-                limit=1,
-            )
-            code = Account._search_new_account_code(liability.code or "2000")
-            account = Account.create(
-                {
-                    "name": self.env._("Deferred treatment revenue"),
-                    "code": code,
-                    "account_type": "liability_current",
-                    "company_ids": [fields.Command.link(self.id)],
-                }
-            )
-            self.sudo().halley_deferred_account_id = account
-            return account
-        if raise_if_missing:
+        if not self.chart_template:
             raise UserError(
                 self.env._(
                     "Set up the chart of accounts of %(company)s before selling treatment "
@@ -164,7 +67,40 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        return Account.browse()
+        raise UserError(
+            self.env._(
+                "%(company)s has no deferred treatment revenue account: choose one in the "
+                "clinic's settings before selling treatment packages.",
+                company=self.name,
+            )
+        )
+
+    def _halley_create_deferred_account(self):
+        """Create the "Deferred treatment revenue" account (current liability) of
+        the companies that have a chart of accounts and no such account yet: when
+        a chart is loaded (account.chart.template), at install and by the
+        18.0.1.2.0 migration."""
+        for company in self.sudo().filtered(lambda c: c.chart_template and not c.halley_deferred_account_id):
+            Account = self.env["account.account"].sudo().with_company(company)
+            liability = Account.search(
+                [*Account._check_company_domain(company), ("account_type", "=", "liability_current")],
+                order="code",
+                limit=1,
+            )
+            company.halley_deferred_account_id = Account.create(
+                {
+                    "name": self.env._("Deferred treatment revenue"),
+                    "code": Account._search_new_account_code(liability.code or "2000"),
+                    "account_type": "liability_current",
+                    "company_ids": [fields.Command.link(company.id)],
+                }
+            )
+        return True
+
+    @api.model
+    def _halley_create_deferred_accounts(self):
+        """At install: the companies whose chart is loaded already."""
+        return self.sudo().search([("chart_template", "!=", False)])._halley_create_deferred_account()
 
     def _halley_get_package_income_account(self, product, raise_if_missing=False):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockLocation(models.Model):
@@ -27,6 +28,33 @@ class StockLocation(models.Model):
         if vals.get("is_treatment_room") or "location_id" in vals:
             self.filtered("is_treatment_room")._halley_ensure_resupply_rule()
         return res
+
+    def _halley_consumption_type(self):
+        """The "Treatment consumption" operation type of the room's warehouse (created
+        with the warehouse, see stock.warehouse): what a session in this room books
+        its consumption with. Only reads."""
+        self.ensure_one()
+        room = self.sudo()
+        warehouse = room.warehouse_id
+        if not warehouse:
+            raise UserError(
+                self.env._(
+                    "The treatment room %(room)s belongs to no warehouse: place it under "
+                    "a warehouse's stock before booking sessions in it.",
+                    room=room.display_name,
+                )
+            )
+        if not warehouse.halley_consumption_type_id:
+            raise UserError(
+                self.env._(
+                    "The warehouse %(warehouse)s has no treatment consumption operation "
+                    "type: sessions in %(room)s cannot book their consumption. Ask an "
+                    "administrator to set it on the warehouse.",
+                    warehouse=warehouse.display_name,
+                    room=room.display_name,
+                )
+            )
+        return warehouse.halley_consumption_type_id
 
     def _halley_resupply_route(self):
         """The company's "Treatment room resupply" route (created on first use)."""

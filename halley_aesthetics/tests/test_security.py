@@ -125,7 +125,8 @@ class TestMultiCompany(HalleyCommon):
         session.action_done()
         picking_type = session.picking_id.picking_type_id
         self.assertEqual(picking_type.company_id, self.company_b)
-        self.assertNotEqual(picking_type, self.company._get_treatment_consumption_type())
+        self.assertEqual(picking_type, self.warehouse_b.halley_consumption_type_id)
+        self.assertNotEqual(picking_type, self.warehouse.halley_consumption_type_id)
         self.assertEqual(self.on_hand(self.needle, self.room_in_b), 27)
         # company A's users do not see company B's sessions
         self.assertFalse(

@@ -35,7 +35,7 @@ class TestTreatmentSession(HalleyCommon):
                     for lot in (self.env["stock.lot"].search([("product_id", "=", p.id)]) or [False])
                 }
                 consumed_before = {
-                    p: self.on_hand(p, self.company._get_treatment_consumption_type().default_location_dest_id)
+                    p: self.on_hand(p, self.room._halley_consumption_type().default_location_dest_id)
                     for p in components
                 }
                 session = self._run(self._session(protocol=protocol))
@@ -64,7 +64,7 @@ class TestTreatmentSession(HalleyCommon):
                         self.assertAlmostEqual(self.on_hand(p, lot=lot), qty - used)
                     consumed = self.on_hand(
                         product,
-                        self.company._get_treatment_consumption_type().default_location_dest_id,
+                        self.room._halley_consumption_type().default_location_dest_id,
                     )
                     self.assertAlmostEqual(consumed - consumed_before[product], line.product_qty)
 

@@ -212,6 +212,12 @@ class TestWorkflowIntegrity(HalleyPackageCommon):
         self.assertEqual(package.sessions_used, 0)
         self.assertEqual(package.sessions_remaining, 3)
 
+    def test_packages_sold_on_one_line_each_have_their_reference(self):
+        invoice = self._invoice([(self.trio_course, 2)])
+        packages = invoice.invoice_line_ids.patient_package_ids
+        self.assertEqual(len(packages), 2)
+        self.assertEqual(len(set(packages.mapped("name"))), 2, packages.mapped("name"))
+
     # ------------------------------------------------------------------ words, not tracebacks
 
     def test_bad_input_gets_a_sentence(self):

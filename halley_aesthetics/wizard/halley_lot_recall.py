@@ -1,11 +1,5 @@
-from collections import defaultdict
-
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
-from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
 from ..tools import check_session_access
 
@@ -88,29 +82,13 @@ class HalleyLotRecall(models.TransientModel):
                     else "",
                 )
             recall.lot_ids = lots
-            # Sessions of the user's companies only: a recall never shows another
-            # company's patients, even for a lot both companies share.
-            rows = defaultdict(float)
-            for move, lot, quantity in self.env["stock.move.line"].sudo()._read_group(
-                [
-                    ("lot_id", "in", lots.ids),
-                    ("state", "=", "done"),
-                    ("company_id", "in", self.env.companies.ids),
-                    ("move_id.treatment_session_id.state", "=", "done"),
-                    ("move_id.treatment_session_id.company_id", "in", self.env.companies.ids),
-                    ("move_id.picking_type_id.is_treatment_consumption", "=", True),
-                ],
-                ["move_id", "lot_id"],
-                ["quantity:sum"],
-            ):
-                rows[(move.treatment_session_id.id, lot.id)] += quantity
-            sessions = self.env["halley.treatment.session"].browse({session_id for session_id, _lot in rows})
-            start = {session.id: session.scheduled_start for session in sessions}
+            # Sessions of the user's companies only (see stock.lot).
             recall.line_ids = [fields.Command.clear()] + [
                 fields.Command.create(
-                    {"session_id": session_id, "lot_id": lot_id, "quantity": quantity, "date": start[session_id]}
+                    {"session_id": session.id, "lot_id": lot.id, "quantity": quantity,
+                     "date": session.scheduled_start}
                 )
-                for (session_id, lot_id), quantity in rows.items()
+                for (session, lot), quantity in lots._halley_recall_sessions().items()
             ]
 
     @api.depends("line_ids.session_id")
@@ -120,10 +98,8 @@ class HalleyLotRecall(models.TransientModel):
 
     def action_notify(self):
         """Email every patient found (one message each, listing her sessions) and
-        keep a recall notice per patient and lot, the message on it.
-
-        The message lives on the notice, which only clinic managers read, not in
-        the patient's contact chatter, which every employee reads."""
+        keep a recall notice per patient and lot, the message on it (see
+        halley.recall.notice)."""
         self.ensure_one()
         # What the lot says now, in the user's companies: never lines written by hand.
         self._compute_line_ids()
@@ -132,48 +108,9 @@ class HalleyLotRecall(models.TransientModel):
         lines = self.line_ids
         if not lines:
             raise UserError(self.env._("No patient received this lot: nobody to notify."))
-        # Notices are the record of what the wizard did: written by it only.
-        Notice = self.env["halley.recall.notice"].sudo()
-        notices = Notice
-        for patient in lines.patient_id:
-            own = lines.filtered(lambda ln: ln.patient_id == patient)
-            details = Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>")
-                % self.env._(
-                    "%(product)s, lot %(lot)s: your session of %(date)s",
-                    product=line.lot_id.product_id.display_name,
-                    lot=line.lot_id.name,
-                    date=format_date(self.env, line.date),
-                )
-                for line in own
-            )
-            own_notices = Notice.create(
-                [
-                    {
-                        "lot_id": lot.id,
-                        "patient_id": patient.id,
-                        "session_ids": [fields.Command.set(own.filtered(lambda ln: ln.lot_id == lot).session_id.ids)],
-                        "company_id": own.session_id.company_id[:1].id or self.env.company.id,
-                        "email": patient.email,
-                    }
-                    for lot in own.lot_id
-                ]
-            )
-            notice = own_notices[0]
-            if patient.email:
-                message = notice.message_post(
-                    body=Markup(self._render_body(patient)) + details,
-                    subject=self.subject,
-                    partner_ids=patient.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
-            else:
-                message = notice._message_log(
-                    body=self.env._("No email address: call %(patient)s about the recall.", patient=patient.name)
-                )
-            own_notices.message_id = message
-            notices |= own_notices
+        notices = self.env["halley.recall.notice"]._halley_notify(
+            [(line.session_id, line.lot_id) for line in lines], self.subject, self.body
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Recall notices"),
@@ -181,16 +118,6 @@ class HalleyLotRecall(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", notices.ids)],
         }
-
-    def _render_body(self, patient):
-        """The message for one patient. Its placeholders ({{ object.name }}, the
-        object being the patient) are rendered as Odoo's mail templates render
-        theirs (QWeb ``t-out``): what they insert is escaped, so a name such as
-        ``<img src=x onerror=...>`` arrives as text, never as markup."""
-        template = convert_inline_template_to_qweb(Markup(self.body or ""))
-        return self.env["mail.render.mixin"]._render_template(
-            template, "res.partner", patient.ids, engine="qweb", options={"post_process": True}
-        )[patient.id]
 
 
 class HalleyLotRecallLine(models.TransientModel):

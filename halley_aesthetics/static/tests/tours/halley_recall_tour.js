@@ -47,11 +47,14 @@ registry.category("web_tour.tours").add("halley_recall_tour", {
             run: "click",
         },
         {
-            content: "The notices are logged (the wizard, whose lines are a list too, has closed)",
-            trigger: "body:not(:has(.modal)) .o_list_view .o_data_row:contains('Recall Patient One')",
+            content: "The notices are logged: the wizard closes on their list",
+            trigger: "body:not(:has(.modal)) .o_breadcrumb .active:contains('Recall notices')",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_list_view .o_data_row:contains('Recall Patient Two')",
+            trigger: "body:not(:has(.modal)) .o_action_manager .o_list_view .o_data_row:contains('Recall Patient One')",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_action_manager .o_list_view .o_data_row:contains('Recall Patient Two')",
         },
     ],
 });
