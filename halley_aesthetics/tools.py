@@ -3,7 +3,7 @@
 import psycopg2.extensions
 
 from odoo import sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
 DONE_LOCK_KEY = 0x48414C4C455901
@@ -144,3 +144,15 @@ def wait_for_turn(env, key):
     # Released when this transaction ends, whichever way.
     cr.postcommit.add(side.close)
     cr.postrollback.add(side.close)
+
+
+def clinical_report_sessions(report, docids, refusal):
+    """The sessions a clinical report (treatment record, aftercare sheet) renders:
+    for practitioners and clinic managers (and the workflow, as superuser), only
+    sessions they may read. ``refusal``: why anyone else may not print it."""
+    env = report.env
+    if not (env.su or env.user.has_group(CLINICIAN_GROUPS)):
+        raise AccessError(refusal)
+    sessions = env["halley.treatment.session"].browse(docids).exists()
+    sessions.check_access("read")
+    return sessions

@@ -1,5 +1,6 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+
+from ..tools import clinical_report_sessions
 
 
 class ReportHalleyAftercare(models.AbstractModel):
@@ -13,13 +14,12 @@ class ReportHalleyAftercare(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        if not (self.env.su or self.env.user.has_group("halley_aesthetics.group_practitioner")):
-            raise AccessError(
-                self.env._(
-                    "The aftercare sheet names the patient's treatment and the lots used: "
-                    "only practitioners and clinic managers can print it."
-                )
-            )
-        docs = self.env["halley.treatment.session"].browse(docids).exists()
-        docs.check_access("read")
+        docs = clinical_report_sessions(
+            self,
+            docids,
+            self.env._(
+                "The aftercare sheet names the patient's treatment and the lots used: "
+                "only practitioners and clinic managers can print it."
+            ),
+        )
         return {"doc_ids": docs.ids, "doc_model": "halley.treatment.session", "docs": docs}

@@ -1,5 +1,6 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+
+from ..tools import clinical_report_sessions
 
 
 class ReportHalleyTreatmentRecord(models.AbstractModel):
@@ -13,14 +14,13 @@ class ReportHalleyTreatmentRecord(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        if not self.env.user.has_group("halley_aesthetics.group_practitioner"):
-            raise AccessError(
-                self.env._(
-                    "The treatment record holds the patient's screening answers, consent "
-                    "and clinical notes: only practitioners and clinic managers can print it."
-                )
-            )
-        docs = self.env["halley.treatment.session"].browse(docids).exists()
-        docs.check_access("read")
+        docs = clinical_report_sessions(
+            self,
+            docids,
+            self.env._(
+                "The treatment record holds the patient's screening answers, consent "
+                "and clinical notes: only practitioners and clinic managers can print it."
+            ),
+        )
         self.env["halley.patient.access.log"]._log("print", sessions=docs)
         return {"doc_ids": docs.ids, "doc_model": "halley.treatment.session", "docs": docs}
