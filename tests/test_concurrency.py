@@ -1,7 +1,7 @@
 """Two practitioners complete two sessions of the same patient at the same moment,
 on two database connections, while her package has one session left. Odoo runs
 every request in REPEATABLE READ and replays it on a serialization failure: the
-package's row lock must make the second one fail and, replayed, be refused in
+locks Done takes must make the second one fail and, replayed, be refused in
 the user's words. No session is redeemed twice."""
 
 import threading
@@ -66,10 +66,16 @@ def _prepare(registry):
         return package.id, sessions.ids
 
 
-def _assert_failed_on_the_package_lock(exc, caplog):
-    # The lock query fails quietly (log_exceptions=False); a failure anywhere else
-    # would be logged by Odoo as a "bad query".
-    assert "halley_patient_package" in (exc.cursor.query or b"").decode(), exc.cursor.query
+def _assert_failed_on_a_done_lock(exc, caplog):
+    # Done locks, quietly (log_exceptions=False), what it will write before writing
+    # it: the session, the stock rows every Done shares (the consumption location's
+    # quants, the components' valuation layers: the two rooms share those) and the
+    # package. The conflict surfaces on one of those locks; a failure anywhere
+    # else would be logged by Odoo as a "bad query".
+    query = (exc.cursor.query or b"").decode()
+    assert "FOR UPDATE" in query and any(
+        table in query for table in ("halley_patient_package", "stock_quant", "stock_valuation_layer")
+    ), query
     assert not [r for r in caplog.records if "bad query" in r.getMessage()]
 
 
@@ -86,7 +92,7 @@ def test_two_sessions_never_redeem_the_last_session_twice(registry, caplog):
         # B completes too: its lock on the package fails, the transaction is void.
         with pytest.raises(psycopg2.errors.SerializationFailure) as failure:
             env_b["halley.treatment.session"].browse(session_b).action_done()
-        _assert_failed_on_the_package_lock(failure.value, caplog)
+        _assert_failed_on_a_done_lock(failure.value, caplog)
         cr_b.rollback()
     finally:
         cr_a.close()
@@ -113,7 +119,7 @@ def test_two_sessions_never_redeem_the_last_session_twice(registry, caplog):
 
 
 def test_the_second_redemption_waits_for_the_first(registry, caplog):
-    """B asks for the package while A still holds it: B waits on the row lock and
+    """B completes while A still holds the package: B waits on Done's locks and
     fails as soon as A commits (it never reads a stale balance)."""
     package_id, (session_a, session_b) = _prepare(registry)
     cr_a, cr_b = registry.cursor(), registry.cursor()
@@ -137,7 +143,7 @@ def test_the_second_redemption_waits_for_the_first(registry, caplog):
         cr_a.commit()
         thread.join(timeout=30)
         assert isinstance(outcome.get("b"), psycopg2.errors.SerializationFailure), outcome
-        _assert_failed_on_the_package_lock(outcome["b"], caplog)
+        _assert_failed_on_a_done_lock(outcome["b"], caplog)
         cr_b.rollback()
     finally:
         cr_a.close()
