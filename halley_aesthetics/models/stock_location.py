@@ -20,13 +20,17 @@ class StockLocation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         locations = super().create(vals_list)
-        locations.filtered("is_treatment_room")._halley_ensure_resupply_rule()
+        rooms = locations.filtered("is_treatment_room")
+        rooms._halley_ensure_resupply_rule()
+        rooms.sudo().warehouse_id._halley_activate_treatment_types()
         return locations
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("is_treatment_room") or "location_id" in vals:
-            self.filtered("is_treatment_room")._halley_ensure_resupply_rule()
+            rooms = self.filtered("is_treatment_room")
+            rooms._halley_ensure_resupply_rule()
+            rooms.sudo().warehouse_id._halley_activate_treatment_types()
         return res
 
     def _halley_consumption_type(self):

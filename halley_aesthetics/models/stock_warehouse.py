@@ -71,6 +71,7 @@ class StockWarehouse(models.Model):
                     "use_existing_lots": True,
                     "sequence": next_sequence + 1,
                     "sequence_code": "TRT",
+                    "active": self._halley_has_treatment_rooms(),
                     "company_id": self.company_id.id,
                 },
                 "halley_return_type_id": {
@@ -82,6 +83,7 @@ class StockWarehouse(models.Model):
                     "use_existing_lots": True,
                     "sequence": next_sequence + 2,
                     "sequence_code": "TRR",
+                    "active": self._halley_has_treatment_rooms(),
                     "company_id": self.company_id.id,
                 },
             }
@@ -93,8 +95,10 @@ class StockWarehouse(models.Model):
         barcode = self.code.replace(" ", "").upper()
         data.update(
             {
-                "halley_consumption_type_id": {"active": self.active, "barcode": barcode + "TRT"},
-                "halley_return_type_id": {"active": self.active, "barcode": barcode + "TRR"},
+                "halley_consumption_type_id": {"active": self.active and self._halley_has_treatment_rooms(),
+                                               "barcode": barcode + "TRT"},
+                "halley_return_type_id": {"active": self.active and self._halley_has_treatment_rooms(),
+                                          "barcode": barcode + "TRR"},
             }
         )
         return data
@@ -122,6 +126,27 @@ class StockWarehouse(models.Model):
             for field in HALLEY_TYPE_FIELDS:
                 warehouse[field].sequence_id.write(sequences[field])
         return res
+
+    def _halley_has_treatment_rooms(self):
+        """Whether treatment rooms lie under this warehouse. Its treatment types are
+        archived until it has one, as Odoo archives the operation types a warehouse's
+        steps do not use: a warehouse of a company that is no clinic, or a clinic's
+        store without rooms, shows and offers no treatment type."""
+        self.ensure_one()
+        if not self.view_location_id:
+            return False
+        return bool(
+            self.env["stock.location"].sudo().search_count(
+                [("is_treatment_room", "=", True), ("id", "child_of", self.view_location_id.id)], limit=1
+            )
+        )
+
+    def _halley_activate_treatment_types(self):
+        """A treatment room now lies under these warehouses: their treatment types
+        are in use."""
+        for warehouse in self.sudo().filtered("active"):
+            types = warehouse.halley_consumption_type_id | warehouse.halley_return_type_id
+            types.with_context(active_test=False).filtered(lambda t: not t.active).write({"active": True})
 
     @api.model
     def _halley_create_treatment_types(self):

@@ -17,7 +17,7 @@ class TestWarehouseTypes(HalleyCommon):
         self.assertEqual(production.usage, "production")
         common = {
             "warehouse_id": warehouse.id, "company_id": self.company.id,
-            "use_create_lots": False, "use_existing_lots": True, "active": True,
+            "use_create_lots": False, "use_existing_lots": True, "active": False,
         }
         self.assertRecordValues(consumption, [{
             **common, "name": "Treatment consumption", "code": "outgoing", "sequence_code": "TRT",
@@ -32,8 +32,15 @@ class TestWarehouseTypes(HalleyCommon):
         }])
         self.assertEqual((consumption.sequence_id.prefix, returns.sequence_id.prefix), ("ANX/TRT/", "ANX/TRR/"))
 
+        # Archived until the warehouse has a treatment room, as Odoo archives the
+        # types a warehouse's steps do not use: a warehouse's active "outgoing" type
+        # is still its delivery alone (Odoo's own stock tests rely on it).
+        outgoing = self.env["stock.picking.type"].search([("code", "=", "outgoing"), ("warehouse_id", "=", warehouse.id)])
+        self.assertEqual(outgoing, warehouse.out_type_id)
+
         # A session in a room of the annex books its consumption with the annex's type.
         room = self._create_room("Annex room", parent=warehouse.lot_stock_id)
+        self.assertTrue(consumption.active and returns.active)
         session = self._session(room=room)
         session.action_confirm()
         self.assertEqual(session.picking_id.picking_type_id, consumption)
