@@ -79,8 +79,11 @@ class ResCompany(models.Model):
         """Create the "Deferred treatment revenue" account (current liability) of
         the companies that have a chart of accounts and no such account yet: when
         a chart is loaded (account.chart.template), at install and by the
-        18.0.1.2.0 migration."""
-        for company in self.sudo().filtered(lambda c: c.chart_template and not c.halley_deferred_account_id):
+        18.0.1.2.0 migration. A branch shares its root company's account, as it
+        shares the rest of the chart (Odoo's chart template does the same)."""
+        companies = self.sudo().filtered(lambda c: c.chart_template and not c.halley_deferred_account_id)
+        roots = companies.root_id.filtered(lambda c: c.chart_template)
+        for company in roots.filtered(lambda c: not c.halley_deferred_account_id):
             Account = self.env["account.account"].sudo().with_company(company)
             liability = Account.search(
                 [*Account._check_company_domain(company), ("account_type", "=", "liability_current")],
@@ -95,6 +98,8 @@ class ResCompany(models.Model):
                     "company_ids": [fields.Command.link(company.id)],
                 }
             )
+        for branch in companies.filtered("parent_id"):
+            branch.halley_deferred_account_id = branch.root_id.halley_deferred_account_id
         return True
 
     @api.model

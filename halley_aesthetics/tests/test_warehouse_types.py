@@ -103,3 +103,19 @@ class TestDeferredAccount(TransactionCase):
         with self.assertRaisesRegex(UserError, "Chart Clinic has no deferred treatment revenue account"):
             company._halley_get_deferred_account(raise_if_missing=True)
         self.assertEqual(Account.search_count([]), count)
+
+    def test_a_branch_shares_its_root_companys_deferred_account(self):
+        """As Odoo's chart shares every account of the root with its branches, the
+        branch's chart brings no account of its own (account's test_company_branch)."""
+        Account = self.env["account.account"].sudo()
+        root = self.env["res.company"].create({"name": "Chain Clinic"})
+        self.env["account.chart.template"].try_loading("generic_coa", root, install_demo=False)
+        branch = self.env["res.company"].create({"name": "Chain Clinic Annex", "parent_id": root.id})
+        self.env.user.company_ids |= root | branch
+        self.env["account.chart.template"].try_loading("generic_coa", branch, install_demo=False)
+        self.assertTrue(root.halley_deferred_account_id)
+        self.assertEqual(branch.halley_deferred_account_id, root.halley_deferred_account_id)
+        self.assertEqual(
+            Account.search([("company_ids", "parent_of", root.id)]),
+            Account.search([("company_ids", "parent_of", branch.id)]),
+        )
