@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
@@ -60,18 +62,19 @@ class MrpBom(models.Model):
         ),
     ]
 
-    def _halley_component_quantity(self, product):
-        """How much of ``product`` (in its own unit) one session of this protocol
-        consumes, nested kits included."""
+    def _halley_components_per_session(self):
+        """What one session of this protocol consumes, nested kits included:
+        ``{product_id: quantity in the product's own unit}``."""
         self.ensure_one()
         _boms, lines = self.explode(
             self.product_id or self.product_tmpl_id.product_variant_id, self.product_qty
         )
-        total = 0.0
+        quantities = defaultdict(float)
         for line, data in lines:
-            if line.product_id == product:
-                total += line.product_uom_id._compute_quantity(data["qty"], product.uom_id, round=False)
-        return total
+            quantities[line.product_id.id] += line.product_uom_id._compute_quantity(
+                data["qty"], line.product_id.uom_id, round=False
+            )
+        return dict(quantities)
 
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):

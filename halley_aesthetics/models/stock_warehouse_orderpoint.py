@@ -1,3 +1,4 @@
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, time
 
@@ -5,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+FORECAST_CACHE = "halley_forecast_cache"
 
 
 class StockWarehouseOrderpoint(models.Model):
@@ -74,6 +77,49 @@ class StockWarehouseOrderpoint(models.Model):
             self.lead_days_date + relativedelta(days=int(self.visibility_days or 0)), time.max
         )
 
+    # ------------------------------------------------------------------ one computation per run
+    #
+    # Odoo asks for ``_quantity_in_progress`` once per group of rules sharing a
+    # forecast date, again for the quantity to order, and again per rule when it
+    # orders: the clinic's figures (expired stock, package demand) are computed
+    # once per scheduler run, Replenishment opening or list read, for every rule at
+    # once, and each rule then only looks up its own. The entry points put an
+    # empty cache in the context (FORECAST_CACHE); without one (a direct call),
+    # each call computes them afresh, in the same few queries.
+
+    def _halley_with_forecast_cache(self):
+        if self.env.context.get(FORECAST_CACHE) is not None:
+            return self
+        return self.with_context(**{FORECAST_CACHE: {}})
+
+    def _halley_forecast_data(self, key, compute):
+        cache = self.env.context.get(FORECAST_CACHE)
+        if cache is None:
+            return compute()
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    def _procure_orderpoint_confirm(self, use_new_cursor=False, company_id=None, raise_user_error=True):
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache())._procure_orderpoint_confirm(
+            use_new_cursor=use_new_cursor, company_id=company_id, raise_user_error=raise_user_error
+        )
+
+    def _get_orderpoint_action(self):
+        action = super(StockWarehouseOrderpoint, self._halley_with_forecast_cache())._get_orderpoint_action()
+        if isinstance(action, dict) and FORECAST_CACHE in (action.get("context") or {}):
+            action["context"] = {k: v for k, v in action["context"].items() if k != FORECAST_CACHE}
+        return action
+
+    @api.model
+    @api.readonly
+    def web_search_read(self, *args, **kwargs):
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_search_read(*args, **kwargs)
+
+    @api.readonly
+    def web_read(self, *args, **kwargs):
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_read(*args, **kwargs)
+
     # ------------------------------------------------------------------ forecast
 
     def _quantity_in_progress(self):
@@ -98,29 +144,97 @@ class StockWarehouseOrderpoint(models.Model):
             lambda o: o.product_id.product_tmpl_id.clinic_role == "consumable" and o.location_id
         )
 
-    def _halley_expired_quantities(self):
-        """On-hand quantity of expired lots under each orderpoint's location."""
-        orderpoints = self.filtered(lambda o: o.product_id and o.location_id)
-        if not orderpoints:
-            return {}
+    def _halley_expired_stock(self):
+        """On-hand quantity of expired lots of clinic consumables, per product and
+        internal location: ``{product_id: [(location parent_path, quantity)]}``,
+        in the product's unit. One query for every rule."""
+        stock = defaultdict(list)
         groups = self.env["stock.quant"].sudo()._read_group(
             [
-                ("product_id", "in", orderpoints.product_id.ids),
+                ("product_id.product_tmpl_id.clinic_role", "=", "consumable"),
                 ("location_id.usage", "=", "internal"),
                 ("lot_id.expiration_date", "<=", fields.Datetime.now()),
             ],
             ["product_id", "location_id"],
             ["quantity:sum"],
         )
-        result = defaultdict(float)
+        for product, location, quantity in groups:
+            stock[product.id].append((location.parent_path, quantity))
+        return stock
+
+    def _halley_expired_quantities(self):
+        """On-hand quantity of expired lots under each orderpoint's location."""
+        orderpoints = self.filtered(lambda o: o.product_id and o.location_id)
+        if not orderpoints:
+            return {}
+        stock = self._halley_forecast_data("expired", self._halley_expired_stock)
+        result = {}
         for orderpoint in orderpoints:
+            rows = stock.get(orderpoint.product_id.id)
+            if not rows:
+                continue
             prefix = orderpoint.location_id.parent_path
-            for product, location, quantity in groups:
-                if product == orderpoint.product_id and location.parent_path.startswith(prefix):
-                    result[orderpoint.id] += product.uom_id._compute_quantity(
-                        quantity, orderpoint.product_uom, round=False
-                    )
+            quantity = sum(qty for path, qty in rows if path.startswith(prefix))
+            result[orderpoint.id] = orderpoint.product_id.uom_id._compute_quantity(
+                quantity, orderpoint.product_uom, round=False
+            )
         return result
+
+    def _halley_package_curves(self):
+        """What prepaid, unbooked package sessions will consume, per company and
+        clinic consumable, as a function of the forecast horizon:
+        ``{(company_id, product_id): (spans, prefix, suffix)}``.
+
+        Each active package's sessions left (less those booked already: their
+        moves are in Odoo's forecast) are spread evenly over the days left of its
+        validity, ``span``; up to a horizon of ``h`` days they consume
+        ``quantity * min(h / span, 1)``. Grouped by span and sorted, a rule's demand
+        is then ``prefix[i] + h * suffix[i]`` where ``i`` counts the spans within the
+        horizon (see ``_halley_package_demands``). Two queries and one explosion per
+        protocol, whatever the number of packages and rules."""
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].sudo().search([("halley_package_demand_reordering", "=", True)])
+        if not companies:
+            return {}
+        for model in ("halley.patient.package", "halley.patient.package.line", "halley.treatment.session"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT l.company_id, l.protocol_id, p.date_valid_until,
+                   SUM(GREATEST(l.sessions_remaining - COALESCE(b.booked, 0), 0))
+              FROM halley_patient_package_line l
+              JOIN halley_patient_package p ON p.id = l.package_id
+         LEFT JOIN (SELECT package_id, protocol_id, COUNT(*) AS booked
+                      FROM halley_treatment_session
+                     WHERE package_id IS NOT NULL AND state IN ('confirmed', 'in_progress')
+                  GROUP BY package_id, protocol_id) b
+                ON b.package_id = l.package_id AND b.protocol_id = l.protocol_id
+             WHERE p.state = 'active' AND l.sessions_remaining > 0 AND l.company_id IN %s
+          GROUP BY l.company_id, l.protocol_id, p.date_valid_until
+            """,
+            [tuple(companies.ids)],
+        )
+        rows = [row for row in self.env.cr.fetchall() if row[3] > 0]
+        protocols = self.env["mrp.bom"].sudo().browse({row[1] for row in rows})
+        per_session = {protocol.id: protocol._halley_components_per_session() for protocol in protocols}
+        by_span = defaultdict(lambda: defaultdict(float))  # (company, product) -> span -> quantity
+        for company_id, protocol_id, valid_until, sessions in rows:
+            span = max((valid_until - today).days, 1) if valid_until else 1
+            for product_id, quantity in per_session[protocol_id].items():
+                by_span[(company_id, product_id)][span] += sessions * quantity
+        curves = {}
+        for key, quantities in by_span.items():
+            spans = sorted(quantities)
+            prefix, total = [0.0], 0.0
+            for span in spans:
+                total += quantities[span]
+                prefix.append(total)
+            suffix, total = [0.0], 0.0
+            for span in reversed(spans):
+                total += quantities[span] / span
+                suffix.append(total)
+            curves[key] = (spans, prefix, suffix[::-1])
+        return curves
 
     def _halley_package_demands(self):
         """Expected consumption of prepaid, unbooked package sessions up to each
@@ -136,83 +250,83 @@ class StockWarehouseOrderpoint(models.Model):
         )
         if not orderpoints:
             return {}
+        curves = self._halley_forecast_data("packages", self._halley_package_curves)
         today = fields.Date.context_today(self)
-        lines = self.env["halley.patient.package.line"].sudo().search(
-            [
-                ("company_id", "in", orderpoints.company_id.ids),
-                ("package_id.state", "=", "active"),
-                ("sessions_remaining", ">", 0),
-            ]
-        )
-        booked = defaultdict(int)  # sessions booked already have their moves
-        for package, protocol, count in self.env["halley.treatment.session"].sudo()._read_group(
-            [
-                ("package_id", "in", lines.package_id.ids),
-                ("state", "in", ("confirmed", "in_progress")),
-            ],
-            ["package_id", "protocol_id"],
-            ["__count"],
-        ):
-            booked[(package.id, protocol.id)] += count
-        result = defaultdict(float)
-        per_session_cache = {}
+        result = {}
         for orderpoint in orderpoints:
-            horizon = orderpoint._halley_horizon().date()
-            for line in lines.filtered(lambda ln: ln.company_id == orderpoint.company_id):
-                sessions = line.sessions_remaining - booked[(line.package_id.id, line.protocol_id.id)]
-                if sessions <= 0:
-                    continue
-                span = max((line.package_id.date_valid_until - today).days, 1)
-                share = min(max((horizon - today).days, 0) / span, 1.0)
-                key = (line.protocol_id.id, orderpoint.product_id.id)
-                if key not in per_session_cache:
-                    per_session_cache[key] = line.protocol_id._halley_component_quantity(
-                        orderpoint.product_id
-                    )
-                per_session = orderpoint.product_id.uom_id._compute_quantity(
-                    per_session_cache[key], orderpoint.product_uom, round=False
-                )
-                result[orderpoint.id] += sessions * share * per_session
+            curve = curves.get((orderpoint.company_id.id, orderpoint.product_id.id))
+            if not curve:
+                continue
+            spans, prefix, suffix = curve
+            horizon = max((orderpoint._halley_horizon().date() - today).days, 0)
+            within = bisect_right(spans, horizon)  # these packages end before the horizon: all of it
+            quantity = prefix[within] + horizon * suffix[within]
+            result[orderpoint.id] = orderpoint.product_id.uom_id._compute_quantity(
+                quantity, orderpoint.product_uom, round=False
+            )
         return result
+
+    def _halley_booked_moves(self):
+        """Quantity of the booked sessions' moves of clinic consumables, per
+        product, source location and day: ``{product_id: [(location parent_path,
+        day, quantity)]}``. One query for every rule."""
+        booked = defaultdict(list)
+        Move = self.env["stock.move"].sudo()
+        Move.flush_model(["product_id", "treatment_session_id", "state", "location_id", "date", "product_qty"])
+        self.env["stock.location"].flush_model(["parent_path"])
+        self.env.cr.execute(
+            """
+            SELECT m.product_id, l.parent_path, m.date::date, SUM(m.product_qty)
+              FROM stock_move m
+              JOIN stock_location l ON l.id = m.location_id
+             WHERE m.treatment_session_id IS NOT NULL
+               AND m.state NOT IN ('draft', 'done', 'cancel')
+          GROUP BY m.product_id, l.parent_path, m.date::date
+            """
+        )
+        for product_id, path, day, quantity in self.env.cr.fetchall():
+            booked[product_id].append((path, day, quantity))
+        return booked
 
     @api.depends("product_id", "location_id", "lead_days_date", "visibility_days")
     def _compute_halley_quantities(self):
-        clinic = self._halley_clinic_orderpoints()
+        clinic = self._halley_clinic_orderpoints().filtered("lead_days_date")
+        for orderpoint in self - clinic:
+            orderpoint.update(
+                {
+                    "halley_booked_demand": 0.0, "halley_package_demand": 0.0,
+                    "halley_expired_qty": 0.0, "halley_incoming_qty": 0.0,
+                }
+            )
+        if not clinic:
+            return
         expired = clinic._halley_expired_quantities()
         packages = clinic._halley_package_demands()
         in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
-        Move = self.env["stock.move"].sudo()
-        for orderpoint in self:
-            if orderpoint not in clinic or not orderpoint.lead_days_date:
-                orderpoint.update(
-                    {
-                        "halley_booked_demand": 0.0, "halley_package_demand": 0.0,
-                        "halley_expired_qty": 0.0, "halley_incoming_qty": 0.0,
-                    }
+        booked = self._halley_forecast_data("booked", self._halley_booked_moves)
+        # Incoming as Odoo reads its forecast: one read per location and date.
+        by_context = defaultdict(lambda: self.browse())
+        for orderpoint in clinic:
+            by_context[(orderpoint.location_id.id, orderpoint._halley_horizon())] |= orderpoint
+        for (location_id, horizon), orderpoints in by_context.items():
+            incoming = {
+                product.id: product.incoming_qty
+                for product in orderpoints.product_id.with_context(location=location_id, to_date=horizon)
+            }
+            for orderpoint in orderpoints:
+                uom = orderpoint.product_id.uom_id
+                prefix, last_day = orderpoint.location_id.parent_path, horizon.date()
+                booked_qty = sum(
+                    qty for path, day, qty in booked.get(orderpoint.product_id.id, ())
+                    if day <= last_day and path.startswith(prefix)
                 )
-                continue
-            horizon = orderpoint._halley_horizon()
-            booked = Move._read_group(
-                [
-                    ("product_id", "=", orderpoint.product_id.id),
-                    ("treatment_session_id", "!=", False),
-                    ("state", "not in", ("draft", "done", "cancel")),
-                    ("location_id", "child_of", orderpoint.location_id.id),
-                    ("date", "<=", horizon),
-                ],
-                [],
-                ["product_qty:sum"],
-            )[0][0]
-            incoming = orderpoint.product_id.with_context(
-                location=orderpoint.location_id.id, to_date=horizon
-            ).incoming_qty
-            uom = orderpoint.product_id.uom_id
-            orderpoint.halley_booked_demand = uom._compute_quantity(booked or 0.0, orderpoint.product_uom)
-            orderpoint.halley_incoming_qty = (
-                uom._compute_quantity(incoming, orderpoint.product_uom) + in_progress.get(orderpoint.id, 0.0)
-            )
-            orderpoint.halley_expired_qty = expired.get(orderpoint.id, 0.0)
-            orderpoint.halley_package_demand = packages.get(orderpoint.id, 0.0)
+                orderpoint.halley_booked_demand = uom._compute_quantity(booked_qty, orderpoint.product_uom)
+                orderpoint.halley_incoming_qty = (
+                    uom._compute_quantity(incoming[orderpoint.product_id.id], orderpoint.product_uom)
+                    + in_progress.get(orderpoint.id, 0.0)
+                )
+                orderpoint.halley_expired_qty = expired.get(orderpoint.id, 0.0)
+                orderpoint.halley_package_demand = packages.get(orderpoint.id, 0.0)
 
     # ------------------------------------------------------------------ rooms
 

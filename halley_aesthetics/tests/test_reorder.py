@@ -139,6 +139,53 @@ class TestReorder(HalleyPackageCommon):
         self.assertAlmostEqual(self.rule.halley_package_demand, 5 * 14 / 30, places=2)
         self.assertEqual(self.rule.halley_booked_demand, 1)
 
+    def _count_queries(self, func, rules):
+        self.env.invalidate_all()
+        # Odoo's own figures, read by Odoo's forecast too: not the clinic's cost.
+        rules.mapped(lambda o: (o.lead_days_date, o.location_id.parent_path, o.product_uom.rounding,
+                                o.product_id.uom_id.rounding, o.product_id.product_tmpl_id.clinic_role,
+                                o.warehouse_id.lot_stock_id, o.company_id.halley_package_demand_reordering))
+        before = self.env.cr.sql_log_count
+        func()
+        return self.env.cr.sql_log_count - before
+
+    def test_package_demand_costs_the_same_for_any_number_of_packages_and_rules(self):
+        self.company.halley_package_demand_reordering = True
+        course = self._package_product("T Rejuran course", 900.0, [(self.protocol_rejuran, 3)], months=1)
+        rules = self.rule | self.env["stock.warehouse.orderpoint"].create([
+            {"product_id": product.id, "location_id": self.stock_location.id, "warehouse_id": self.warehouse.id,
+             "product_min_qty": 1, "product_max_qty": 5, "trigger": "manual"}
+            for product in (self.numbing, self.needle, self.recovery)
+        ])
+        self._invoice([(course, 1)])
+        self._set_stock(self.stock_location, [(self.rejuran, 1, self._lot(self.rejuran, "TRJ-OLD", months=-1))])
+        self._book([2])
+
+        def clinic_figures(orderpoints):
+            orderpoints = orderpoints._halley_with_forecast_cache()
+            return lambda: (orderpoints._halley_package_demands(), orderpoints._halley_expired_quantities())
+
+        # Rules: one computation for all of them.
+        one_rule = self._count_queries(clinic_figures(self.rule), rules)
+        self.assertEqual(self._count_queries(clinic_figures(rules), rules), one_rule)
+        # Packages and bookings: the forecast and the Replenishment columns cost the same.
+        def forecast():
+            Odoo = rules.with_context(halley_odoo_in_progress=True)
+            return (self._count_queries(Odoo._quantity_in_progress, rules),
+                    self._count_queries(rules._quantity_in_progress, rules),
+                    self._count_queries(lambda: rules._halley_with_forecast_cache().read(
+                        ["halley_booked_demand", "halley_package_demand", "halley_expired_qty"]), rules))
+        one_package = forecast()
+        self.assertAlmostEqual(self.rule.halley_package_demand, 2 * 14 / 30, places=2)
+        for _i in range(9):
+            self._invoice([(course, 1)])
+        self._book([3, 4])
+        self.assertEqual(forecast(), one_package, "the same queries for 1 package as for 10")
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.rule.halley_package_demand, (30 - 3) * 14 / 30, places=2)
+        self.assertEqual(self.rule.halley_expired_qty, 1)
+        self.assertEqual(self.rule.halley_booked_demand, 3)
+
     def test_expired_lots_are_not_available(self):
         expired = self._lot(self.rejuran, "TRJ-OLD", months=-1)
         self._set_stock(self.stock_location, [(self.rejuran, 6, expired)])
