@@ -585,10 +585,21 @@ class HalleyTreatmentSession(models.Model):
         needed = defaultdict(float)
         for line in lines:
             needed[(line.location_id, line.product_id, line.lot_id)] += line.quantity_product_uom
+        if not needed:
+            return
+        # The quants of every line read at once, as Odoo's move lines do when done
+        # (``quants_cache``): its strict availability then filters them in memory.
+        quants_cache = Quant._get_quants_by_products_locations(lines.product_id, lines.location_id)
+        Quant.browse([qid for quants in quants_cache.values() for qid in quants.ids]).fetch(
+            ["quantity", "reserved_quantity", "lot_id"]
+        )
+        Quant = Quant.with_context(quants_cache=quants_cache)
+        no_package, no_owner = self.env["stock.quant.package"], self.env["res.partner"]
         for (location, product, lot), qty in needed.items():
             reserved_here = qty if not location.should_bypass_reservation() else 0.0
             available = reserved_here + Quant._get_available_quantity(
-                product, location, lot_id=lot or None, strict=True, allow_negative=True
+                product, location, lot_id=lot, package_id=no_package, owner_id=no_owner,
+                strict=True, allow_negative=True,
             )
             if float_compare(qty, available, precision_rounding=product.uom_id.rounding) > 0:
                 raise UserError(
