@@ -249,13 +249,14 @@ class HalleyPatientPackage(models.Model):
         packages._update_state()
         return True
 
-    def _next_share(self):
+    def _next_share(self, earned=0.0):
         """Revenue earned by the next session: the remaining deferred amount shared
         evenly over the remaining sessions; the last session takes the rest, so the
-        deferred balance ends at exactly zero."""
+        deferred balance ends at exactly zero. ``earned``: revenue of sessions of
+        the same batch whose entries are not posted yet."""
         self.ensure_one()
         currency = self.company_id.currency_id
-        remaining = self.amount_total - self.amount_recognized - self.amount_released
+        remaining = self.amount_total - self.amount_recognized - earned - self.amount_released
         if self.sessions_remaining <= 1:
             return currency.round(remaining)
         share = currency.round(self.amount_total / (self.sessions_total or 1))
@@ -298,8 +299,9 @@ class HalleyPatientPackage(models.Model):
             )
         )
 
-    def _post_revenue_entry(self, amount, date, ref, session=None):
-        """Move ``amount`` from deferred revenue to revenue (negative: back)."""
+    def _prepare_revenue_entry(self, amount, date, ref, session=None):
+        """The entry that moves ``amount`` from deferred revenue to revenue
+        (negative: back), as values for ``account.move.create``."""
         self.ensure_one()
         company = self.company_id
         deferred = company._halley_get_deferred_account(raise_if_missing=True)
@@ -313,23 +315,21 @@ class HalleyPatientPackage(models.Model):
             "treatment_session_id": session.id if session else False,
             "name": ref,
         }
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "company_id": company.id,
-                    "date": date,
-                    "ref": ref,
-                    "line_ids": [
-                        fields.Command.create({**common, "account_id": deferred.id, "balance": amount}),
-                        fields.Command.create({**common, "account_id": income.id, "balance": -amount}),
-                    ],
-                }
-            )
-        )
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "date": date,
+            "ref": ref,
+            "line_ids": [
+                fields.Command.create({**common, "account_id": deferred.id, "balance": amount}),
+                fields.Command.create({**common, "account_id": income.id, "balance": -amount}),
+            ],
+        }
+
+    def _post_revenue_entry(self, amount, date, ref, session=None):
+        """Move ``amount`` from deferred revenue to revenue (negative: back)."""
+        move = self.env["account.move"].sudo().create(self._prepare_revenue_entry(amount, date, ref, session))
         move._post(soft=False)
         return move
 

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -234,35 +235,40 @@ class HalleyTreatmentSession(models.Model):
     def _redeem_packages(self):
         """Take one session from each session's package and earn its share of the
         price. Runs under the row lock ``_action_done`` took on the packages; each
-        session is checked against the balance its predecessors in the batch left."""
+        session is checked against the balance its predecessors in the batch left.
+        The revenue entries of the batch are created and posted together."""
         today = fields.Date.context_today(self)
+        pending = defaultdict(float)  # revenue earned in this batch, not posted yet
+        entries = []
         for session in self:
             session._check_package_redemption()
             package = session.package_id.sudo()
-            share = package._next_share()
+            share = package._next_share(earned=pending[package.id])
             # The line's "used" counts the redeemed sessions (a computed field).
             session._workflow_write({"package_redeemed": True})
             session._workflow_write({"package_sequence": package.sessions_used})
             if not float_is_zero(share, precision_rounding=package.currency_id.rounding):
-                move = package._post_revenue_entry(
-                    share,
-                    date=today,
-                    ref=self.env._(
-                        "%(session)s: session %(n)s of %(total)s of %(package)s",
-                        session=session.name,
-                        n=session.package_sequence,
-                        total=package.sessions_total,
-                        package=package.name,
-                    ),
-                    session=session,
+                pending[package.id] += share
+                ref = self.env._(
+                    "%(session)s: session %(n)s of %(total)s of %(package)s",
+                    session=session.name,
+                    n=session.package_sequence,
+                    total=package.sessions_total,
+                    package=package.name,
                 )
+                entries.append((session, package._prepare_revenue_entry(share, today, ref, session=session)))
+        if entries:
+            moves = self.env["account.move"].sudo().create([vals for _session, vals in entries])
+            moves._post(soft=False)
+            for (session, _vals), move in zip(entries, moves, strict=True):
                 session._workflow_write({"package_move_id": move.id})
-            package._update_state()
-            package.message_post(
+        self.package_id.sudo()._update_state()
+        for session in self:
+            session.package_id.sudo().message_post(
                 body=self.env._(
                     "Session %(n)s of %(total)s redeemed by %(session)s.",
                     n=session.package_sequence,
-                    total=package.sessions_total,
+                    total=session.package_id.sudo().sessions_total,
                     session=session._get_html_link(),
                 )
             )

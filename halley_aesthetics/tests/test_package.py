@@ -142,6 +142,27 @@ class TestPackageRedemption(HalleyPackageCommon):
         self.assertEqual(package.amount_deferred, 0.0)
         self.assertAlmostEqual(self.deferred_balance(package), 0.0)
 
+    def test_sessions_completed_together_earn_the_same_shares(self):
+        """A day closed in one call: each session's share counts the ones before it in
+        the batch, and the entries are posted together."""
+        self.trio_course.lst_price = 1000.0
+        package = self._invoice([(self.trio_course, 1)], patient=self.patient_2).invoice_line_ids.patient_package_ids
+        sessions = self.env["halley.treatment.session"].concat(
+            *(self._trio(days, patient=self.patient_2) for days in (0, 21, 42))
+        )
+        self.assertEqual(sessions.package_id, package)
+        sessions.action_confirm()
+        sessions.action_start()
+        sessions.action_done()
+        self.assertEqual(sessions.mapped("state"), ["done"] * 3)
+        entries = sessions.sudo().package_move_id
+        self.assertEqual(entries.mapped("amount_total"), [333.33, 333.33, 333.34])
+        self.assertEqual(entries.mapped("state"), ["posted"] * 3)
+        self.assertEqual(sessions.mapped("package_progress"), ["Session 1 of 3", "Session 2 of 3", "Session 3 of 3"])
+        self.assertEqual(package.state, "used")
+        self.assertEqual(package.amount_deferred, 0.0)
+        self.assertAlmostEqual(self.deferred_balance(package), 0.0)
+
     def test_no_session_left_is_refused(self):
         for days in (0, 21, 42):
             self._run(self._trio(days))
