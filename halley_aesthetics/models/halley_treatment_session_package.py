@@ -116,40 +116,41 @@ class HalleyTreatmentSession(models.Model):
                     total=package.sessions_total,
                 )
 
-    def _propose_followup(self):
+    def _propose_followups(self):
         """A session of a course proposes the next one: a draft session for the same
-        patient, protocol and package, at the protocol's interval."""
-        self.ensure_one()
-        if self.followup_session_id:
-            return
-        package = self.package_id.sudo()
-        line = package._line_for(self.protocol_id) if package else False
-        if not (line and line.sessions_remaining > 0 and package.state == "active"):
-            return
-        days = self.protocol_id.session_interval_days or package.min_interval_days
-        if not days:
-            return
-        followup = self.sudo().create(
-            {
-                "patient_id": self.patient_id.id,
-                "protocol_id": self.protocol_id.id,
-                "room_id": self.room_id.id,
-                "practitioner_id": self.practitioner_id.id,
-                "company_id": self.company_id.id,
-                "scheduled_start": self.scheduled_start + timedelta(days=days),
+        patient, protocol and package, at the protocol's interval (created together
+        for the sessions completed together)."""
+        proposals = []
+        for session in self.filtered(lambda s: s.package_id and not s.followup_session_id):
+            package = session.package_id.sudo()
+            line = package._line_for(session.protocol_id)
+            if not (line and line.sessions_remaining > 0 and package.state == "active"):
+                continue
+            days = session.protocol_id.session_interval_days or package.min_interval_days
+            if not days:
+                continue
+            proposals.append((session, {
+                "patient_id": session.patient_id.id,
+                "protocol_id": session.protocol_id.id,
+                "room_id": session.room_id.id,
+                "practitioner_id": session.practitioner_id.id,
+                "company_id": session.company_id.id,
+                "scheduled_start": session.scheduled_start + timedelta(days=days),
                 "package_id": package.id,
-                "previous_session_id": self.id,
-            }
-        )
-        followup = followup.with_env(self.env)
-        self._workflow_write({"followup_session_id": followup.id})
-        self._message_log(
-            body=self.env._(
-                "Next session of the course proposed: %(session)s on %(date)s.",
-                session=Markup(followup._get_html_link()),
-                date=format_date(self.env, followup.scheduled_start),
+                "previous_session_id": session.id,
+            }))
+        if not proposals:
+            return
+        followups = self.sudo().create([vals for _session, vals in proposals]).with_env(self.env)
+        for (session, _vals), followup in zip(proposals, followups, strict=True):
+            session._workflow_write({"followup_session_id": followup.id})
+            session._message_log(
+                body=self.env._(
+                    "Next session of the course proposed: %(session)s on %(date)s.",
+                    session=Markup(followup._get_html_link()),
+                    date=format_date(self.env, followup.scheduled_start),
+                )
             )
-        )
 
     def _check_package_redemption(self):
         """Refuse, in billing's and the practitioner's words, a redemption the
@@ -331,8 +332,7 @@ class HalleyTreatmentSession(models.Model):
         self.filtered("package_id")._check_package_redemption()
         res = super()._action_done()
         self.filtered("package_id")._redeem_packages()
-        for session in self:
-            session._propose_followup()
+        self._propose_followups()
         return res
 
     def action_cancel(self):
