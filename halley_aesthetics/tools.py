@@ -6,7 +6,7 @@ from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
-DONE_LOCK_KEY = 0x48414C4C455901
+DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per company
 
 
 def lock_rows(records):
@@ -116,9 +116,9 @@ def check_session_open(records, sessions):
         )
 
 
-def wait_for_turn(env, key):
-    """Wait until no other transaction holds ``key``, before this transaction has
-    read anything, and hold it until this transaction ends.
+def wait_for_turn(env, key, scope=0):
+    """Wait until no other transaction holds ``(key, scope)``, before this
+    transaction has read anything, and hold it until this transaction ends.
 
     Every RPC call runs in REPEATABLE READ: a transaction that waited for a
     concurrent one to commit still reads the database as it was before, and has
@@ -137,7 +137,7 @@ def wait_for_turn(env, key):
         return
     side = env.registry.cursor()
     try:
-        side.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        side.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, scope])
     except Exception:
         side.close()
         raise

@@ -400,8 +400,11 @@ class HalleyTreatmentSession(models.Model):
         """Complete the sessions. Asks for a reason when the quantities used differ
         from the protocol; does nothing for sessions already done."""
         # Concurrent Done calls take the same stock rows (the consumption
-        # location's quants, the components' valuation): one at a time.
-        wait_for_turn(self.env, DONE_LOCK_KEY)
+        # location's quants, the components' valuation): one at a time per
+        # company, the one the request works in (read from its context: nothing
+        # may be read before waiting). Another company's clinics do not wait.
+        company_ids = self.env.context.get("allowed_company_ids") or [0]
+        wait_for_turn(self.env, DONE_LOCK_KEY, company_ids[0])
         self.check_access("write")
         # Two Done calls on one session: the second waits here, is replayed, and
         # finds it done.
