@@ -459,8 +459,7 @@ class HalleyTreatmentSession(models.Model):
         if any(p.state != "done" for p in pickings):
             raise UserError(self.env._("The consumption transfer could not be validated."))
         self._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
-        for session in self:
-            session._message_log(body=session._used_lots_message())
+        self._message_log_batch(bodies={session.id: session._used_lots_message() for session in self})
 
     def _lock_stock_rows(self):
         """Lock, before anything is written, the stock rows Done will update and

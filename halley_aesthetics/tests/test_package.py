@@ -162,6 +162,13 @@ class TestPackageRedemption(HalleyPackageCommon):
         self.assertEqual(package.state, "used")
         self.assertEqual(package.amount_deferred, 0.0)
         self.assertAlmostEqual(self.deferred_balance(package), 0.0)
+        for session in sessions:  # each record says what it used, lot by lot
+            log = session.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
+            self.assertEqual(len(log), 1)
+            lots = session.used_line_ids.lot_id
+            self.assertTrue(lots)
+            for lot in lots:
+                self.assertIn(f"lot {lot.name}", log.body)
 
     def test_no_session_left_is_refused(self):
         for days in (0, 21, 42):
