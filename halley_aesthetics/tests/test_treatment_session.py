@@ -160,6 +160,29 @@ class TestTreatmentSession(HalleyCommon):
         self.assertEqual(len(session.message_ids), messages)
         self.assertEqual(session.state, "done")
 
+    def test_closing_the_day_completes_the_selected_sessions_together(self):
+        sessions = self._session() | self._session(start=NOW + relativedelta(hours=3))
+        sessions.action_confirm()
+        sessions.action_start()
+        on_hand = self.on_hand(self.rejuran)
+        action = self.env.ref("halley_aesthetics.halley_treatment_session_action_complete")
+        bindings = self.env(user=self.practitioner)["ir.actions.actions"]._get_bindings("halley.treatment.session")
+        self.assertIn(action.id, [binding["id"] for binding in bindings["action"]])
+        action.with_user(self.practitioner).with_context(
+            active_model="halley.treatment.session", active_ids=sessions.ids
+        ).run()
+        self.assertEqual(sessions.mapped("state"), ["done", "done"])
+        self.assertEqual(self.on_hand(self.rejuran), on_hand - 2)
+        self.assertEqual(sessions.picking_id.mapped("state"), ["done", "done"])
+        # Not for a session not started: said in words, nothing completed.
+        waiting = self._session(start=NOW + relativedelta(hours=5))
+        waiting.action_confirm()
+        with self.assertRaisesRegex(UserError, "Start the session .* before completing it"):
+            action.with_user(self.practitioner).with_context(
+                active_model="halley.treatment.session", active_ids=waiting.ids
+            ).run()
+        self.assertEqual(waiting.state, "confirmed")
+
     def test_cancel_after_done_returns_stock_by_lot(self):
         before = {
             lot: self.on_hand(self.rejuran, lot=lot) for lot in (self.lot_rj_early, self.lot_rj_late)
