@@ -455,7 +455,7 @@ class HalleyTreatmentSession(models.Model):
         self._check_consumption()
         # product_expiry's check; a treatment transfer raises instead of asking.
         pickings.with_context(skip_backorder=True)._pre_action_done_hook()
-        pickings.with_context(cancel_backorder=True)._action_done()
+        pickings.with_context(cancel_backorder=True, skip_sms=True)._action_done()
         if any(p.state != "done" for p in pickings):
             raise UserError(self.env._("The consumption transfer could not be validated."))
         self._workflow_write({"state": "done", "date_done": fields.Datetime.now()})

@@ -75,6 +75,14 @@ class StockPicking(models.Model):
         self._halley_check_not_session_transfer(self.env._("cancelled"))
         return super().action_cancel()
 
+    def _send_confirmation_email(self):
+        """A treatment consumption is no delivery: the patient gets no "your order
+        has been shipped" email (stock's confirmation) nor text message (stock_sms's,
+        kept off by the session's ``skip_sms``); what she receives is her aftercare
+        sheet."""
+        deliveries = self.filtered(lambda p: not p.picking_type_id.is_treatment_consumption)
+        return super(StockPicking, deliveries)._send_confirmation_email()
+
     def _get_without_quantities_error_message(self):
         session = self.treatment_session_id[:1]
         if session:

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -182,6 +183,35 @@ class TestTreatmentSession(HalleyCommon):
                 active_model="halley.treatment.session", active_ids=waiting.ids
             ).run()
         self.assertEqual(waiting.state, "confirmed")
+
+    def test_the_patient_gets_no_delivery_confirmation(self):
+        """Odoo confirms a done delivery to its partner when the company asks for it:
+        a treatment consumption (the patient is its partner) is no delivery."""
+        self.company.stock_move_email_validation = True
+        self.patient.email = "patient@example.com"
+        session = self._run(self._session())
+        self.assertEqual(session.picking_id.state, "done")
+        template = self.company.stock_mail_confirmation_template_id
+        self.assertTrue(template)
+        self.assertFalse(session.picking_id.message_ids.filtered(lambda m: self.patient in m.partner_ids))
+        self.assertFalse(self.env["mail.mail"].search([("recipient_ids", "in", self.patient.ids),
+                                                       ("model", "=", "stock.picking")]))
+        # A real delivery to the same patient still gets it.
+        customers = self.env.ref("stock.stock_location_customers")
+        delivery = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.out_type_id.id, "partner_id": self.patient.id,
+            "location_id": self.stock_location.id, "location_dest_id": customers.id,
+            "move_ids": [Command.create({"name": "Cream", "product_id": self.recovery.id, "product_uom_qty": 1,
+                                         "location_id": self.stock_location.id,
+                                         "location_dest_id": customers.id})],
+        })
+        self._set_stock(self.stock_location, [(self.recovery, 1, None)])
+        delivery.action_confirm()
+        delivery.action_assign()
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        self.assertTrue(delivery.message_ids.filtered(lambda m: self.patient in m.partner_ids))
 
     def test_cancel_after_done_returns_stock_by_lot(self):
         before = {
