@@ -170,6 +170,41 @@ class TestPackageRedemption(HalleyPackageCommon):
             for lot in lots:
                 self.assertIn(f"lot {lot.name}", log.body)
 
+    def test_done_costs_the_same_whatever_the_packages_and_rules(self):
+        """Done's queries do not grow with the packages sold or the reordering rules."""
+        course = self._package_product("T Rejuran six", 600.0, [(self.protocol_rejuran, 6)])
+        self._invoice([(course, 1)], patient=self.patient_2)
+
+        def done_queries(days):
+            session = self._session(patient=self.patient_2, start=NOW + relativedelta(days=days, hours=1))
+            self.assertEqual(session.package_id.product_id, course)
+            session = session.with_user(self.practitioner)
+            session.action_confirm()
+            session.action_start()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            session.action_done()
+            self.env.flush_all()
+            self.assertEqual((session.state, session.package_redeemed), ("done", True))
+            return self.env.cr.sql_log_count - before
+
+        done_queries(0)  # warm-up
+        few = done_queries(1)
+        for patient in (self.patient, self.patient_2) * 3:
+            self._invoice([(course, 1), (self.trio_course, 1)], patient=patient)
+        # Odoo's own writes vary by a query or two with the data (a lot's location is
+        # stored when it sits in one place only): a query per package or per rule
+        # would add 6 and 4.
+        more_packages = done_queries(2)
+        self.assertLessEqual(more_packages, few + 2, "more packages")
+        self.env["stock.warehouse.orderpoint"].create([
+            {"product_id": product.id, "location_id": self.stock_location.id, "warehouse_id": self.warehouse.id,
+             "product_min_qty": 1, "product_max_qty": 5, "trigger": "manual"}
+            for product in (self.rejuran, self.numbing, self.needle, self.recovery)
+        ])
+        self.assertLessEqual(done_queries(3), more_packages + 2, "more reordering rules")
+
     def test_no_session_left_is_refused(self):
         for days in (0, 21, 42):
             self._run(self._trio(days))
