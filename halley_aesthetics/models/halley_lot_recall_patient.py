@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 # What a lot recall reads: one row per done move line of a lot that a completed
 # treatment session consumed (its Treatment consumption transfer), with the
@@ -44,7 +45,7 @@ class HalleyLotRecallPatient(models.Model):
         "res.partner": ["email", "phone"],
     }
 
-    patient_id = fields.Many2one("res.partner", string="Patient", readonly=True)
+    patient_id = fields.Many2one("res.partner", readonly=True)
     email = fields.Char(readonly=True)
     phone = fields.Char(readonly=True)
     lot_id = fields.Many2one("stock.lot", readonly=True)
@@ -59,23 +60,27 @@ class HalleyLotRecallPatient(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-                -- One row per patient, lot and company: its id is its first move
-                -- line's, stable across queries.
-                SELECT min(u.move_line_id) AS id,
-                       u.patient_id, p.email, p.phone,
-                       u.lot_id, lot.product_id, u.company_id,
-                       count(DISTINCT u.session_id) AS session_count,
-                       min(u.scheduled_start) AS first_date,
-                       max(u.scheduled_start) AS last_date,
-                       (array_agg(u.practitioner_id ORDER BY u.scheduled_start DESC, u.session_id DESC))[1]
-                           AS practitioner_id,
-                       sum(u.quantity) AS quantity
-                  FROM ({RECALL_USAGE_SQL}) u
-                  JOIN res_partner p ON p.id = u.patient_id
-                  JOIN stock_lot lot ON lot.id = u.lot_id
-                 GROUP BY u.patient_id, u.lot_id, u.company_id, p.id, lot.id
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                    -- One row per patient, lot and company: its id is its first move
+                    -- line's, stable across queries.
+                    SELECT min(u.move_line_id) AS id,
+                           u.patient_id, p.email, p.phone,
+                           u.lot_id, lot.product_id, u.company_id,
+                           count(DISTINCT u.session_id) AS session_count,
+                           min(u.scheduled_start) AS first_date,
+                           max(u.scheduled_start) AS last_date,
+                           (array_agg(u.practitioner_id ORDER BY u.scheduled_start DESC, u.session_id DESC))[1]
+                               AS practitioner_id,
+                           sum(u.quantity) AS quantity
+                      FROM (%s) u
+                      JOIN res_partner p ON p.id = u.patient_id
+                      JOIN stock_lot lot ON lot.id = u.lot_id
+                     GROUP BY u.patient_id, u.lot_id, u.company_id, p.id, lot.id
+                )
+                """,
+                SQL.identifier(self._table),
+                SQL(RECALL_USAGE_SQL),
             )
-            """
         )

@@ -321,8 +321,8 @@ class TestLotRecall(HalleyPackageCommon):
         Notice = self.env["halley.recall.notice"]
         self.assertEqual(Notice.search_count([("state", "=", "queued")]), 3)
         cron = self.env.ref("halley_aesthetics.ir_cron_halley_recall_notify")
-        cron, progress = cron._add_progress()
-        Notice.with_context(cron.env.context)._cron_post_recall_messages(batch_size=2)
+        _cron, progress = cron._add_progress()
+        Notice.with_context(ir_cron_progress_id=progress.id)._cron_post_recall_messages(batch_size=2)
         self.assertEqual((progress.done, progress.remaining), (2, 1))
         Notice._cron_post_recall_messages(batch_size=2)
         self.assertEqual(Notice.search_count([("state", "=", "queued")]), 0)
