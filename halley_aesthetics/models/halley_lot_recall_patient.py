@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 # What a lot recall reads: one row per done move line of a lot that a completed
@@ -41,15 +41,14 @@ class HalleyLotRecallPatient(models.Model):
         "stock.move": ["state", "picking_type_id", "treatment_session_id"],
         "stock.picking.type": ["is_treatment_consumption"],
         "halley.treatment.session": ["state", "patient_id", "company_id", "scheduled_start", "practitioner_id"],
-        "stock.lot": ["product_id"],
-        "res.partner": ["email", "phone"],
     }
 
     patient_id = fields.Many2one("res.partner", readonly=True)
-    email = fields.Char(readonly=True)
-    phone = fields.Char(readonly=True)
+    # Read for the rows shown only (a page), not joined in the view.
+    email = fields.Char(related="patient_id.email")
+    phone = fields.Char(related="patient_id.phone")
     lot_id = fields.Many2one("stock.lot", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
+    product_id = fields.Many2one(related="lot_id.product_id")
     company_id = fields.Many2one("res.company", readonly=True)
     session_count = fields.Integer(string="Sessions", readonly=True, aggregator="sum")
     first_date = fields.Datetime(string="First session", readonly=True)
@@ -64,23 +63,52 @@ class HalleyLotRecallPatient(models.Model):
                 """
                 CREATE OR REPLACE VIEW %s AS (
                     -- One row per patient, lot and company: its id is its first move
-                    -- line's, stable across queries.
+                    -- line's, stable across queries. The last practitioner is the one
+                    -- of the latest session (date, then id).
                     SELECT min(u.move_line_id) AS id,
-                           u.patient_id, p.email, p.phone,
-                           u.lot_id, lot.product_id, u.company_id,
+                           u.patient_id, u.lot_id, u.company_id,
                            count(DISTINCT u.session_id) AS session_count,
                            min(u.scheduled_start) AS first_date,
                            max(u.scheduled_start) AS last_date,
-                           (array_agg(u.practitioner_id ORDER BY u.scheduled_start DESC, u.session_id DESC))[1]
-                               AS practitioner_id,
+                           (max(ARRAY[extract(epoch FROM u.scheduled_start)::bigint, u.session_id,
+                                      u.practitioner_id]))[3] AS practitioner_id,
                            sum(u.quantity) AS quantity
                       FROM (%s) u
-                      JOIN res_partner p ON p.id = u.patient_id
-                      JOIN stock_lot lot ON lot.id = u.lot_id
-                     GROUP BY u.patient_id, u.lot_id, u.company_id, p.id, lot.id
+                     GROUP BY u.patient_id, u.lot_id, u.company_id
                 )
                 """,
                 SQL.identifier(self._table),
                 SQL(RECALL_USAGE_SQL),
             )
         )
+
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """Fetch every column of the rows found in the search's own query: a row is
+        read by id only through a full aggregation of the view (its id is an
+        aggregate), which the record rule's check of ``company_id`` would otherwise
+        do for the page just found."""
+        field_names = list(field_names)
+        field_names += [name for name, field in self._fields.items() if field.store and name not in field_names]
+        return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _halley_count(self, lots):
+        """``(patients, sessions)`` that received ``lots`` in the user's companies
+        (the view's record rule), counted in one query without grouping."""
+        self.check_access("read")
+        if not lots:
+            return 0, 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT u.patient_id), count(DISTINCT u.session_id)
+                  FROM (%s) u
+                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)
+                """,
+                SQL(RECALL_USAGE_SQL),
+                lots.ids,
+                self.env.companies.ids,
+            )
+        )
+        return self.env.cr.fetchone()

@@ -102,12 +102,7 @@ class HalleyLotRecall(models.TransientModel):
     def _count_patients(self):
         """Patients and sessions that received the lots found, in one query."""
         self.ensure_one()
-        if not self.lot_ids:
-            return 0, 0
-        [(patients, sessions)] = self.env["halley.lot.recall.patient"]._read_group(
-            self._patients_domain(), aggregates=["patient_id:count_distinct", "session_count:sum"]
-        )
-        return patients, sessions or 0
+        return self.env["halley.lot.recall.patient"]._halley_count(self.lot_ids)
 
     def _check_lots(self):
         """The lots as they are now in the user's companies (never a stale or
@@ -116,7 +111,7 @@ class HalleyLotRecall(models.TransientModel):
         self._compute_lot_ids()
         if self.message:
             raise UserError(self.message)
-        if not self.lot_ids or not self._count_patients()[0]:
+        if not self.lot_ids:
             raise UserError(self.env._("No patient received this lot: nobody to notify."))
 
     def action_find_patients(self):
@@ -138,10 +133,13 @@ class HalleyLotRecall(models.TransientModel):
         patient and lot, her sessions listed), the messages posted by a cron in
         batches (see halley.recall.notice); return the notices."""
         self._check_lots()
-        # A mistake in the text shows now, to the user who typed it, not in the cron.
-        first = self.env["halley.lot.recall.patient"].search(self._patients_domain(), limit=1)
-        self.env["halley.recall.notice"]._halley_render_body(self.body, first.patient_id)
-        notices = self.env["halley.recall.notice"]._halley_notify(self.lot_ids, self.subject, self.body)
+        Notice = self.env["halley.recall.notice"]
+        notices = Notice._halley_notify(self.lot_ids, self.subject, self.body)
+        if not notices:
+            raise UserError(self.env._("No patient received this lot: nobody to notify."))
+        # A mistake in the text shows now, to the user who typed it (and nothing is
+        # queued), not in the cron.
+        Notice._halley_render_body(self.body, notices[0].patient_id)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Recall notices"),
