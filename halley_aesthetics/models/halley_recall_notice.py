@@ -113,12 +113,13 @@ class HalleyRecallNotice(models.Model):
         says to call her."""
         cr = self.env.cr
         self.env.flush_all()
-        # The notices of one recall (one user, one date) for one patient.
+        # The notices of one recall (one user, one date) for one patient in one
+        # company: each clinic's message stays in that clinic's notices.
         group_sql = """
             SELECT array_agg(id ORDER BY id)
               FROM halley_recall_notice
              WHERE state = 'queued'
-             GROUP BY patient_id, user_id, date
+             GROUP BY patient_id, company_id, user_id, date
         """
         cr.execute(SQL("%s ORDER BY min(id) LIMIT %s", SQL(group_sql), batch_size))
         groups = [ids for (ids,) in cr.fetchall()]

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.sql import index_exists
 
 from .common import NOW, HalleyPackageCommon
 
@@ -375,6 +376,9 @@ class TestLotRecall(HalleyPackageCommon):
             self.env["halley.lot.recall.patient"].with_user(self.practitioner).search([])
         with self.assertRaisesRegex(UserError, "No patient received this lot"):
             self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_ha.id}).action_notify()
+
+    def test_move_lines_are_indexed_by_lot(self):
+        self.assertTrue(index_exists(self.env.cr, "stock_move_line_halley_lot_id_index"))
 
     def test_recall_queries_do_not_grow_with_the_sessions(self):
         """The first screen of a recall (the lot picked or typed, its counts, the

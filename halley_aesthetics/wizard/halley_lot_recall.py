@@ -26,7 +26,7 @@ class HalleyLotRecall(models.TransientModel):
         "stock.lot", string="Lots found", compute="_compute_lot_ids", store=True, compute_sudo=False
     )
     message = fields.Char(compute="_compute_lot_ids", store=True, readonly=True, compute_sudo=False)
-    # Counted as the user: the view's record rule keeps her companies' rows only.
+    # Counted as the user, in her companies only (as the view's record rule).
     patient_count = fields.Integer(compute="_compute_counts", string="Patients", compute_sudo=False)
     session_count = fields.Integer(compute="_compute_counts", string="Sessions", compute_sudo=False)
     subject = fields.Char(
