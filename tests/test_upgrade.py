@@ -88,6 +88,9 @@ AFTER = r"""
 from odoo.tools.sql import index_exists
 open_b = env["halley.treatment.session"].browse(OPEN_B)
 recall = env["halley.lot.recall"].create({"lot_id": env.ref("halley_aesthetics.lot_rejuran_a_demo").id})
+# Who received the lot before the session below (which may use it too).
+recall_patients = sorted(set(env["halley.lot.recall.patient"].search(
+    recall.action_find_patients()["domain"]).patient_id.mapped("name")))
 def recall_notified(recall):
     # A recall after the upgrade (rolled back with the rest): queued, then posted by its cron.
     Notice = env["halley.recall.notice"]
@@ -113,8 +116,7 @@ print("AFTER", json.dumps({
     "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or ""))),
     "recall_on_notice": [notice.message_id.model, "RJ24A017" in (notice.message_id.body or ""),
                          notice.message_id in notice.message_ids],
-    "recall_patients": sorted(set(env["halley.lot.recall.patient"].search(
-        recall.action_find_patients()["domain"]).patient_id.mapped("name"))),
+    "recall_patients": recall_patients,
     "recall_states": sorted(set(env["halley.recall.notice"].search([]).mapped("state"))),
     "recall_notified": recall_notified(recall),
     "lot_index": index_exists(env.cr, "stock_move_line_halley_lot_id_index"),
