@@ -137,10 +137,10 @@ def test_billing_cannot_move_packages_or_sessions_between_patients(admin, billin
 def test_recall_matches_a_lot_number_exactly(admin):
     for typed in ("%", "RJ%", "_J24A01_", "RJ24A01_", "rj24a017%"):
         recall = admin("halley.lot.recall", "create", {"lot_name": typed})
-        assert admin("halley.lot.recall", "read", [recall], ["line_ids", "lot_ids"])[0] == {
-            "id": recall, "line_ids": [], "lot_ids": [],
+        assert admin("halley.lot.recall", "read", [recall], ["lot_ids", "patient_count"])[0] == {
+            "id": recall, "lot_ids": [], "patient_count": 0,
         }, typed
     recall = admin("halley.lot.recall", "create", {"lot_name": " rj24a017 "})
-    lines = admin("halley.lot.recall", "read", [recall], ["line_ids"])[0]["line_ids"]
-    patients = admin("halley.lot.recall.line", "read", lines, ["patient_id"])
+    action = admin("halley.lot.recall", "action_find_patients", [recall])
+    patients = admin(action["res_model"], "search_read", action["domain"], ["patient_id"])
     assert {row["patient_id"][1] for row in patients} == {"Grace Lim"}

@@ -85,8 +85,19 @@ print("SNAPSHOT", json.dumps({
 """
 
 AFTER = r"""
+from odoo.tools.sql import index_exists
 open_b = env["halley.treatment.session"].browse(OPEN_B)
 recall = env["halley.lot.recall"].create({"lot_id": env.ref("halley_aesthetics.lot_rejuran_a_demo").id})
+# Who received the lot before the session below (which may use it too).
+recall_patients = sorted(set(env["halley.lot.recall.patient"].search(
+    recall.action_find_patients()["domain"]).patient_id.mapped("name")))
+def recall_notified(recall):
+    # A recall after the upgrade (rolled back with the rest): queued, then posted by its cron.
+    Notice = env["halley.recall.notice"]
+    notices = Notice.search(recall.action_notify()["domain"])
+    queued = sorted(set(notices.mapped("state")))
+    Notice._cron_post_recall_messages()
+    return [queued, sorted(set(notices.mapped("state"))), all(notices.mapped("message_id"))]
 # A session booked after the upgrade runs end to end.
 s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthetics.patient_aisha_demo").id,
     "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": env.ref("halley_aesthetics.room_1_demo").id,
@@ -105,7 +116,10 @@ print("AFTER", json.dumps({
     "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or ""))),
     "recall_on_notice": [notice.message_id.model, "RJ24A017" in (notice.message_id.body or ""),
                          notice.message_id in notice.message_ids],
-    "recall_patients": sorted(set(recall.line_ids.patient_id.mapped("name"))),
+    "recall_patients": recall_patients,
+    "recall_states": sorted(set(env["halley.recall.notice"].search([]).mapped("state"))),
+    "recall_notified": recall_notified(recall),
+    "lot_index": index_exists(env.cr, "stock_move_line_halley_lot_id_index"),
     "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
     "new_session_type": s.picking_id.picking_type_id.id,
     "new_session_warehouse": s.room_id.warehouse_id.code,
@@ -202,6 +216,9 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
             _shell(python, odoo_bin, conf, db, new_path, AFTER.replace("OPEN_B", str(prepared["open_b"]))), "AFTER"
         )
         assert checks["recall_patients"] == ["Grace Lim"]
+        assert checks["recall_states"] == ["done"], "the release's notices were notified when made"
+        assert checks["recall_notified"] == [["queued"], ["done"], True]
+        assert checks["lot_index"], "the upgrade creates the index of move lines by lot"
         assert checks["new_session"] == ["done", True]
         assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
         assert checks["new_session_type"] in old[checks["new_session_warehouse"]]

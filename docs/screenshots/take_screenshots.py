@@ -36,8 +36,9 @@ patient_clinic_record.png shows Grace Lim's Clinic record tab (marketing-photo c
 data export, recall notices, record access log); --prepare-privacy first opens the
 treatment record of her completed demo session as `doctor` and as the --login user, so
 the access log has entries (it writes those log entries).
-lot_recall.png opens Clinic > Stock > Lot recall and types the lot number RJ24A017 (the
-Rejuran lot of the demo's completed session); it never notifies anyone.
+lot_recall.png opens Clinic > Stock > Lot recall, types the lot number RJ24A017 (the
+Rejuran lot of the demo's completed session) and clicks Find patients; it never notifies
+anyone.
 --only retakes just the named files.
 """
 
@@ -362,20 +363,22 @@ def main():
         ("expiring_soon.png",
          "/odoo/action-halley_aesthetics.stock_quant_action_halley_expiring",
          ".o_list_renderer .o_data_row.text-danger"),
-        # Clinic > Stock > Lot recall opens a dialog: type the lot number, leave the field
+        # Clinic > Stock > Lot recall: type the lot number, leave the field, Find patients
         ("lot_recall.png",
          "/odoo/action-halley_aesthetics.stock_warehouse_orderpoint_action_halley",
          ".o_menu_sections",
          (click_text(".o_menu_sections button, .o_menu_sections a", "Stock"),
           ".dropdown-menu .dropdown-item"),
          (click_text(".dropdown-menu .dropdown-item", "Lot recall"),
-          ".modal .o_form_view .o_field_widget[name=lot_name] input"),
-         ("(() => { const input = document.querySelector('.modal .o_field_widget[name=lot_name] input');"
+          ".o_form_view .o_field_widget[name=lot_name] input"),
+         ("(() => { const input = document.querySelector('.o_form_view .o_field_widget[name=lot_name] input');"
           " input.focus(); input.value = 'RJ24A017';"
           " input.dispatchEvent(new Event('input', {bubbles: true}));"
           " input.dispatchEvent(new Event('change', {bubbles: true})); input.blur();"
-          " document.querySelector('.modal .modal-title').click(); })()",
-          ".modal .o_field_widget[name=line_ids] .o_data_row")),
+          " document.querySelector('.o_form_view .o_field_widget[name=subject] input').focus(); })()",
+          ".o_form_view button[name=action_find_patients]:not(.d-none)"),
+         ("document.querySelector('.o_form_view button[name=action_find_patients]').click()",
+          ".o_list_view .o_data_row")),
         ("purchase_rfq.png",
          "/odoo/action-purchase.purchase_rfq",
          ".o_list_renderer .o_data_row"),

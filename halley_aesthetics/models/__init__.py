@@ -9,7 +9,6 @@ from . import mrp_bom
 from . import mrp_bom_line
 from . import stock_location
 from . import stock_warehouse
-from . import stock_lot_recall
 from . import stock_route
 from . import stock_warehouse_orderpoint
 from . import stock_scrap
@@ -34,5 +33,6 @@ from . import halley_patient_package_line
 from . import account_move
 from . import account_move_line
 from . import account_chart_template
-# SQL view over the tables above: last.
+# SQL views over the tables above: last.
 from . import halley_package_ledger
+from . import halley_lot_recall_patient

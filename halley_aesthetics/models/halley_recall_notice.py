@@ -1,8 +1,17 @@
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
+
+from .halley_lot_recall_patient import RECALL_USAGE_SQL
+
+_logger = logging.getLogger(__name__)
+
+# Patients whose recall message one cron run posts (then it commits and runs again).
+RECALL_BATCH_SIZE = 100
 
 
 class HalleyRecallNotice(models.Model):
@@ -24,69 +33,159 @@ class HalleyRecallNotice(models.Model):
                               default=lambda self: self.env.user)
     email = fields.Char(readonly=True)
     message_id = fields.Many2one("mail.message", readonly=True)
+    # Queued by the recall, notified by its cron. Notices made before the queue
+    # existed were notified when made: "done" is the default of existing rows.
+    state = fields.Selection(
+        [("queued", "Queued"), ("done", "Notified")], default="done", required=True, readonly=True, index=True
+    )
+    recall_subject = fields.Char(string="Recall subject", readonly=True)
+    recall_body = fields.Html(string="Recall text", readonly=True, sanitize=False)
 
     @api.model
-    def _halley_notify(self, usage, subject, body):
-        """Notify the patients who received a recalled lot and keep a notice per
-        patient and lot; return the notices.
+    def _halley_notify(self, lots, subject, body):
+        """Queue the notification of the patients who received ``lots``: a notice
+        per patient, lot and company (its sessions listed), written at once in one
+        statement, whatever their number; the messages are posted by
+        ``ir_cron_halley_recall_notify`` (``_cron_post_recall_messages``), a batch
+        of patients per transaction, their emails queued in Odoo's mail queue.
+        Return the notices.
 
-        ``usage``: the ``(session, lot)`` pairs found (stock.lot's
-        ``_halley_recall_sessions``), in the order to list them. Each patient gets
-        one message (``subject``, ``body`` rendered for her, then the product, lot
-        and date of each of her sessions), posted on her first notice, which only
-        clinic managers read, not in her contact's chatter, which every employee
-        reads; without an email address the notice says to call her.
-
-        The sessions are read as the caller (her companies only); the notices are
-        the record of what the recall did, written as superuser, by this method
-        only."""
-        Notice = self.sudo()
-        notices = Notice
-        Session, Lot = self.env["halley.treatment.session"], self.env["stock.lot"]
-        # Patients, sessions and lots in the order found (union keeps it, without repeats).
-        for patient in Session.union(*(session for session, _lot in usage)).patient_id:
-            own = [(session, lot) for session, lot in usage if session.patient_id == patient]
-            sessions = Session.union(*(session for session, _lot in own))
-            details = Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>")
-                % self.env._(
-                    "%(product)s, lot %(lot)s: your session of %(date)s",
-                    product=lot.product_id.display_name,
-                    lot=lot.name,
-                    date=format_date(self.env, session.scheduled_start),
+        The sessions are those of the caller's companies only (the recall's SQL
+        view, ``halley.lot.recall.patient``); the notices are the record of what
+        the recall did, written as superuser, by this method only."""
+        self.env.flush_all()
+        relation = self._fields["session_ids"]
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH usage AS (
+                    SELECT DISTINCT u.session_id, u.patient_id, u.lot_id, u.company_id, u.scheduled_start
+                      FROM (%(usage)s) u
+                     WHERE u.lot_id = ANY(%(lots)s) AND u.company_id = ANY(%(companies)s)
+                ), notice AS (
+                    INSERT INTO halley_recall_notice (
+                        lot_id, product_id, patient_id, company_id, email, date, user_id, state,
+                        recall_subject, recall_body, create_uid, create_date, write_uid, write_date
+                    )
+                    SELECT k.lot_id, lot.product_id, k.patient_id, k.company_id, p.email, %(now)s, %(uid)s,
+                           'queued', %(subject)s, %(body)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM (SELECT patient_id, lot_id, company_id, min(scheduled_start) AS first_date
+                              FROM usage GROUP BY patient_id, lot_id, company_id) k
+                      JOIN stock_lot lot ON lot.id = k.lot_id
+                      JOIN res_partner p ON p.id = k.patient_id
+                     ORDER BY k.first_date, k.patient_id, k.lot_id, k.company_id
+                 RETURNING id, patient_id, lot_id, company_id
+                ), link AS (
+                    INSERT INTO %(relation)s (%(notice_column)s, %(session_column)s)
+                    SELECT notice.id, usage.session_id
+                      FROM notice JOIN usage USING (patient_id, lot_id, company_id)
                 )
-                for session, lot in own
+                SELECT id FROM notice ORDER BY id
+                """,
+                usage=SQL(RECALL_USAGE_SQL),
+                lots=lots.ids,
+                companies=self.env.companies.ids,
+                now=now,
+                uid=self.env.uid,
+                subject=subject or "",
+                body=str(body or ""),
+                relation=SQL.identifier(relation.relation),
+                notice_column=SQL.identifier(relation.column1),
+                session_column=SQL.identifier(relation.column2),
             )
-            own_notices = Notice.create(
-                [
-                    {
-                        "lot_id": lot.id,
-                        "patient_id": patient.id,
-                        "session_ids": [
-                            fields.Command.set([session.id for session, used in own if used == lot])
-                        ],
-                        "company_id": sessions.company_id[:1].id or self.env.company.id,
-                        "email": patient.email,
-                    }
-                    for lot in Lot.union(*(lot for _session, lot in own))
-                ]
-            )
-            notice = own_notices[0]
-            if patient.email:
-                message = notice.message_post(
-                    body=Markup(self._halley_render_body(body, patient)) + details,
-                    subject=subject,
-                    partner_ids=patient.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
-            else:
-                message = notice._message_log(
-                    body=self.env._("No email address: call %(patient)s about the recall.", patient=patient.name)
-                )
-            own_notices.message_id = message
-            notices |= own_notices
+        )
+        notices = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        self.invalidate_model()
+        if notices:
+            self.env.ref("halley_aesthetics.ir_cron_halley_recall_notify").sudo()._trigger()
         return notices
+
+    @api.model
+    def _cron_post_recall_messages(self, batch_size=RECALL_BATCH_SIZE):
+        """Post the queued recall messages, ``batch_size`` patients per run (Odoo's
+        cron progress API: the cron commits after each batch and runs again while
+        some are left). Each patient gets one message (the recall's subject and
+        text rendered for her, then the product, lot and date of each of her
+        sessions), posted on her first notice of the recall, which only clinic
+        managers read, not in her contact's chatter, which every employee reads;
+        its email waits in Odoo's mail queue. Without an email address, the notice
+        says to call her."""
+        cr = self.env.cr
+        self.env.flush_all()
+        # The notices of one recall (one user, one date) for one patient in one
+        # company: each clinic's message stays in that clinic's notices.
+        group_sql = """
+            SELECT array_agg(id ORDER BY id)
+              FROM halley_recall_notice
+             WHERE state = 'queued'
+             GROUP BY patient_id, company_id, user_id, date
+        """
+        cr.execute(SQL("%s ORDER BY min(id) LIMIT %s", SQL(group_sql), batch_size))
+        groups = [ids for (ids,) in cr.fetchall()]
+        Notice = self.sudo()
+        notices = Notice.browse(id_ for ids in groups for id_ in ids)  # read together
+        for ids in groups:
+            notices.browse(ids)._halley_post_recall_message()
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        self.env.flush_all()
+        cr.execute(SQL("SELECT count(*) FROM (%s) AS queued", SQL(group_sql)))
+        remaining = cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(groups), remaining=remaining)
+        return True
+
+    def _halley_post_recall_message(self):
+        """Post one patient's recall message on the first of ``self`` (her notices
+        of one recall) and mark them notified. A message that cannot be posted is
+        replaced by a note to call her (logged at INFO); the others go on."""
+        notices = self.sudo()
+        lead = notices[0]
+        patient = lead.patient_id
+        # Rendered as the manager who sent it, in her language: what she may read.
+        as_sender = (
+            notices.with_user(lead.user_id).with_company(lead.company_id).with_context(lang=lead.user_id.lang)
+        )
+        try:
+            with self.env.cr.savepoint():
+                if lead.email:
+                    uses = sorted(
+                        ((session.scheduled_start, notice.lot_id) for notice in notices for session in notice.session_ids),
+                        key=lambda use: (use[0], use[1].name),
+                    )
+                    details = Markup("<ul>%s</ul>") % Markup("").join(
+                        Markup("<li>%s</li>")
+                        % as_sender.env._(
+                            "%(product)s, lot %(lot)s: your session of %(date)s",
+                            product=lot.product_id.display_name,
+                            lot=lot.name,
+                            date=format_date(as_sender.env, date),
+                        )
+                        for date, lot in uses
+                    )
+                    rendered = Markup(as_sender._halley_render_body(lead.recall_body, patient))
+                    message = lead.with_context(mail_notify_force_send=False).message_post(
+                        body=rendered + details,
+                        subject=lead.recall_subject,
+                        author_id=lead.user_id.partner_id.id,
+                        partner_ids=patient.ids,
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                    )
+                else:
+                    message = lead._message_log(
+                        body=as_sender.env._("No email address: call %(patient)s about the recall.",
+                                             patient=patient.name),
+                        author_id=lead.user_id.partner_id.id,
+                    )
+        except Exception:  # noqa: BLE001 - one patient's failure must not stop the others
+            _logger.info("Recall message of notice %s not posted", lead.id, exc_info=True)
+            message = lead._message_log(
+                body=as_sender.env._(
+                    "The recall message could not be sent: call %(patient)s about the recall.", patient=patient.name
+                ),
+                author_id=lead.user_id.partner_id.id,
+            )
+        notices.write({"message_id": message.id, "state": "done"})
 
     @api.model
     def _halley_render_body(self, body, patient):

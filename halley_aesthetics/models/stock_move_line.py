@@ -1,9 +1,19 @@
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.sql import create_index
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+
+    def init(self):
+        """A lot recall reads the move lines of a lot: Odoo does not index them by
+        lot. Created at install and at every upgrade of the addon (when missing)."""
+        res = super().init()
+        create_index(
+            self.env.cr, "stock_move_line_halley_lot_id_index", self._table, ["lot_id"], where="lot_id IS NOT NULL"
+        )
+        return res
 
     @api.constrains("location_id", "location_dest_id", "move_id")
     def _check_treatment_room(self):

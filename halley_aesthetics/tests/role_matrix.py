@@ -45,12 +45,13 @@ MODELS = {
     "halley.package.ledger": _row(billing="r", manager="r"),
     "halley.recall.notice": _row(manager="r"),
     "halley.patient.access.log": _row(manager="r"),
+    # SQL view: the patients who received a recalled lot.
+    "halley.lot.recall.patient": _row(manager="r"),
     # Wizards (transient): each user only ever sees her own.
     "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
     "halley.package.liability": _row(billing="rwcu", manager="rwcu"),
     "halley.expired.scrap": _row(manager="rwcu"),
     "halley.lot.recall": _row(manager="rwcu"),
-    "halley.lot.recall.line": _row(manager="rwcu"),
 }
 
 # Clinical fields: r = read, search and group on it; w = write. Billing sees what

@@ -59,22 +59,35 @@ class TestCompanyWalls(HalleyPackageCommon):
     def test_recall_shows_only_the_users_companies(self):
         lot = self.session_a.used_line_ids.lot_id.filtered(lambda lot: lot.product_id == self.rejuran)
         Recall = self.env["halley.lot.recall"].with_user(self.manager_b).with_company(self.company_b)
+        Patients = self.env["halley.lot.recall.patient"].with_user(self.manager_b).with_company(self.company_b)
         by_id = Recall.create({"lot_id": lot.id})
-        self.assertFalse(by_id.line_ids, "a company A lot gives company B nothing")
+        self.assertFalse(by_id.patient_count, "a company A lot gives company B nothing")
         self.assertFalse(by_id.lot_ids)
         by_name = Recall.create({"lot_name": lot.name})
-        self.assertFalse(by_name.line_ids)
+        self.assertFalse(by_name.patient_count)
         self.assertIn("No lot", by_name.message)
-        with self.assertRaises(UserError):
-            by_name.action_notify()
+        for action in (by_name.action_find_patients, by_name.action_notify, by_id.action_find_patients):
+            with self.subTest(action=action.__name__), self.assertRaises(UserError):
+                action()
         # A lot number both companies hold (no company on the lot): still only
-        # company B's sessions for company B.
+        # company B's sessions for company B, on every path to the patients.
         lot.company_id = False
-        self.assertFalse(Recall.create({"lot_id": lot.id}).line_ids)
-        self.assertEqual(
-            self.env["halley.lot.recall"].with_user(self.manager_a).create({"lot_id": lot.id}).line_ids.session_id,
-            self.session_a,
+        self.assertFalse(Recall.create({"lot_id": lot.id}).patient_count)
+        self.assertFalse(Patients.search([("lot_id", "=", lot.id)]))
+        self.assertFalse(Patients.search_count([]))
+        row_a = self.env["halley.lot.recall.patient"].search([("lot_id", "=", lot.id)])
+        self.assertEqual(row_a.company_id, self.company)
+        with self.assertRaises(AccessError):
+            Patients.browse(row_a.id).read(["patient_id", "email"])
+        with self.assertRaises(UserError):
+            Recall.create({"lot_id": lot.id}).action_notify()
+        self.assertFalse(self.env["halley.recall.notice"].search([]))
+        as_a = self.env["halley.lot.recall"].with_user(self.manager_a).create({"lot_id": lot.id})
+        self.assertEqual(as_a.patient_count, 1)
+        rows = self.env["halley.lot.recall.patient"].with_user(self.manager_a).search(
+            as_a.action_find_patients()["domain"]
         )
+        self.assertEqual(rows.patient_id, self.shared)
 
     def test_contacts_do_not_tell_which_patients_another_company_treats(self):
         Partner = self.env["res.partner"].with_user(self.manager_b).with_company(self.company_b)
@@ -90,30 +103,10 @@ class TestCompanyWalls(HalleyPackageCommon):
         self.assertIn(self.shared, as_a.search([("treatment_session_ids", "!=", False)]))
 
     def test_wizards_never_open_another_companys_session(self):
-        lot = self.session_a.used_line_ids.lot_id.filtered(lambda lot: lot.product_id == self.rejuran)
-        Line = self.env["halley.lot.recall.line"].with_user(self.manager_b).with_company(self.company_b)
-        with self.assertRaises(AccessError):
-            Line.create({"session_id": self.session_a.id, "lot_id": lot.id, "quantity": 1})
-        # Nor written into a line afterwards, nor shown by an onchange.
-        line = Line.create({"lot_id": lot.id, "quantity": 1})
-        with self.assertRaises(AccessError):
-            line.write({"session_id": self.session_a.id})
-        with self.assertRaises(AccessError):
-            Line.new({"session_id": self.session_a.id}).email  # noqa: B018
         with self.assertRaises(AccessError):
             self.env["halley.session.deviation"].with_user(self.manager_b).with_company(self.company_b).create(
                 {"session_id": self.session_a.id, "reason": "x"}
             )
-        # Lines written by hand into a recall are never what it notifies: the lot's
-        # sessions are looked up again, in the user's companies.
-        recall = self.env["halley.lot.recall"].with_user(self.manager_b).with_company(self.company_b).create(
-            {"lot_name": lot.name}
-        )
-        with self.assertRaises(AccessError):
-            recall.write({"line_ids": [Command.create({"session_id": self.session_a.id, "lot_id": lot.id})]})
-        with self.assertRaisesRegex(UserError, "No lot|No patient"):
-            recall.action_notify()
-        self.assertFalse(self.env["halley.recall.notice"].search([]))
 
     def test_package_of_another_company_is_never_proposed_nor_accepted(self):
         invoice = self._invoice([(self.trio_course, 1)], patient=self.shared)

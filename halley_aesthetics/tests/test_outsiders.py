@@ -109,7 +109,10 @@ class TestOutsiders(HalleyPackageCommon):
             with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "set by the session itself"):
                 vial_move.write(vals)
         recall = self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_rj_early.id})
-        self.assertEqual(recall.line_ids.session_id, session)
+        rows = self.env["halley.lot.recall.patient"].with_user(self.manager).search(
+            recall.action_find_patients()["domain"]
+        )
+        self.assertEqual(rows.patient_id, session.patient_id)
 
     def test_an_accountant_duplicates_a_patient_contact(self):
         """Odoo's generic tools read every stored field of a contact."""

@@ -270,6 +270,7 @@ class TestEscapedTemplates(HalleyPackageCommon):
             {"lot_id": session.used_line_ids.lot_id.filtered(lambda lot: lot.product_id == self.rejuran).id}
         )
         recall.action_notify()
+        self.env["halley.recall.notice"]._cron_post_recall_messages()
         message = self.env["halley.recall.notice"].search([]).message_id
         self.assertIn("Dear", message.body)
         self.assertEscaped(message.body)

@@ -78,6 +78,9 @@ class RoleMatrixCommon(HalleyPackageCommon):
                  "session_ids": [Command.set(session.ids)]}
             ),
             "halley.patient.access.log": cls.env["halley.patient.access.log"]._log("print", sessions=session),
+            "halley.lot.recall.patient": cls.env["halley.lot.recall.patient"].search(
+                [("patient_id", "=", cls.patient.id)], limit=1
+            ),
         }
 
     @classmethod

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.sql import index_exists
 
 from .common import NOW, HalleyPackageCommon
 
@@ -226,38 +227,62 @@ class TestLotRecall(HalleyPackageCommon):
         session.action_done()
         return session
 
+    def _patients(self, recall):
+        """The rows *Find patients* lists, as the recall's user reads them."""
+        action = recall.action_find_patients()
+        self.assertEqual(action["res_model"], "halley.lot.recall.patient")
+        return self.env[action["res_model"]].with_user(recall.env.user).search(action["domain"])
+
     def test_recall_finds_every_patient_who_received_the_lot(self):
         grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
         split = self._session_with_lots(self.patient_2, [(self.lot_rj_early, 1), (self.lot_rj_late, 1)], 1)
         other = self._session_with_lots(self.patient_3, [(self.lot_rj_late, 1)], 2)
         undone = self._session_with_lots(self.patient_3, [(self.lot_rj_early, 1)], 3)
         undone.action_cancel()  # entered by mistake: its stock went back
+        grace_again = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 4)
         Recall = self.env["halley.lot.recall"].with_user(self.manager)
         by_lot = Recall.create({"lot_id": self.lot_rj_early.id})
-        self.assertEqual(by_lot.line_ids.session_id, grace | split)
-        self.assertEqual(by_lot.patient_count, 2)
-        row = by_lot.line_ids.filtered(lambda ln: ln.session_id == grace)
-        self.assertEqual((row.patient_id, row.email, row.phone, row.practitioner_id, row.quantity),
-                         (self.patient, "grace@example.com", "+65 8111 1111", self.practitioner, 1))
-        self.assertNotIn(other, by_lot.line_ids.session_id)
+        self.assertEqual((by_lot.patient_count, by_lot.session_count), (2, 3))
+        rows = self._patients(by_lot)
+        self.assertEqual(rows.patient_id, self.patient | self.patient_2, "one row per patient and lot")
+        row = rows.filtered(lambda r: r.patient_id == self.patient)
+        self.assertEqual(
+            (row.lot_id, row.email, row.phone, row.practitioner_id, row.quantity, row.session_count,
+             row.first_date, row.last_date),
+            (self.lot_rj_early, "grace@example.com", "+65 8111 1111", self.practitioner, 2, 2,
+             grace.scheduled_start, grace_again.scheduled_start),
+        )
+        self.assertEqual(rows.filtered(lambda r: r.patient_id == self.patient_2).first_date, split.scheduled_start)
+        self.assertNotIn(self.patient_3, rows.patient_id, "her session with the lot was cancelled")
+        self.assertTrue(other)
         # Typed as on the manufacturer's notice.
         typed = Recall.create({"product_id": self.rejuran.id, "lot_name": " trj-early "})
         self.assertEqual(typed.lot_ids, self.lot_rj_early)
-        self.assertEqual(typed.line_ids.session_id, grace | split)
+        self.assertEqual(self._patients(typed), rows)
 
-    def test_notifying_emails_and_logs_on_each_patient(self):
+    def test_notifying_queues_then_emails_each_patient(self):
         self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
         self._session_with_lots(self.patient_2, [(self.lot_rj_early, 1), (self.lot_rj_late, 1)], 1)
         recall = self.env["halley.lot.recall"].with_user(self.manager).create(
             {"lot_id": self.lot_rj_early.id, "subject": "Recall of T Rejuran"}
         )
         action = recall.action_notify()
-        notices = self.env["halley.recall.notice"].search(action["domain"])
+        # The notices are there at once, for the user; the messages come from the cron.
+        notices = self.env["halley.recall.notice"].with_user(self.manager).search(action["domain"])
         self.assertEqual(notices.patient_id, self.patient | self.patient_2)
         self.assertEqual(set(notices.mapped("user_id")), {self.manager})
         self.assertEqual(set(notices.mapped("date")), {NOW})
         self.assertEqual(notices.lot_id, self.lot_rj_early)
+        self.assertEqual(set(notices.mapped("state")), {"queued"})
+        self.assertFalse(notices.message_id)
         grace_notice = notices.filtered(lambda n: n.patient_id == self.patient)
+        self.assertEqual(grace_notice.session_ids.patient_id, self.patient)
+        self.assertEqual(grace_notice.email, "grace@example.com")
+        cron = self.env.ref("halley_aesthetics.ir_cron_halley_recall_notify")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the cron is triggered")
+
+        self.env["halley.recall.notice"]._cron_post_recall_messages()
+        self.assertEqual(set(notices.mapped("state")), {"done"})
         message = grace_notice.message_id
         # On the notice, which clinic managers read; not in her contact's chatter,
         # which every employee reads.
@@ -266,12 +291,47 @@ class TestLotRecall(HalleyPackageCommon):
         self.assertIn("TRJ-EARLY", message.body)
         self.assertIn("Dear T Patient Grace,", message.body, "the template is rendered for each patient")
         self.assertEqual(message.subject, "Recall of T Rejuran")
+        self.assertEqual(message.author_id, self.manager.partner_id, "from the manager who sent it")
         self.assertEqual(message.partner_ids, self.patient, "emailed to her")
         self.assertEqual(message.notification_ids.notification_type, "email")
+        # Queued in Odoo's mail queue, not sent in the cron's transaction.
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual((mail.state, mail.recipient_ids), ("outgoing", self.patient))
         # Aisha has no email: the notice is logged, and a note says to call her.
         aisha_notice = notices.filtered(lambda n: n.patient_id == self.patient_2)
         self.assertIn("call T Patient Aisha", aisha_notice.message_id.body)
         self.assertFalse(aisha_notice.message_id.partner_ids)
+        # Run again: nothing more is posted.
+        self.env["halley.recall.notice"]._cron_post_recall_messages()
+        self.assertEqual(len(grace_notice.message_ids.filtered(lambda m: m.subject == "Recall of T Rejuran")), 1)
+
+    def test_one_message_per_patient_in_batches(self):
+        """One message per patient, listing each of her sessions; the cron posts a
+        batch of patients per run and tells Odoo what is left (it commits and runs
+        again)."""
+        first = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
+        second = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 1)
+        self._session_with_lots(self.patient_2, [(self.lot_rj_early, 1)], 2)
+        self.patient_2.email = "aisha@example.com"
+        self._session_with_lots(self.patient_3, [(self.lot_rj_late, 1)], 3)
+        self.patient_3.email = "wei@example.com"
+        Recall = self.env["halley.lot.recall"].with_user(self.manager)
+        Recall.create({"lot_id": self.lot_rj_early.id}).action_notify()
+        with freeze_time(NOW + relativedelta(seconds=1)):  # another recall, of the other lot
+            Recall.create({"lot_id": self.lot_rj_late.id}).action_notify()
+        Notice = self.env["halley.recall.notice"]
+        self.assertEqual(Notice.search_count([("state", "=", "queued")]), 3)
+        cron = self.env.ref("halley_aesthetics.ir_cron_halley_recall_notify")
+        _cron, progress = cron._add_progress()
+        Notice.with_context(ir_cron_progress_id=progress.id)._cron_post_recall_messages(batch_size=2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        Notice._cron_post_recall_messages(batch_size=2)
+        self.assertEqual(Notice.search_count([("state", "=", "queued")]), 0)
+        grace_notice = Notice.search([("patient_id", "=", self.patient.id)])
+        self.assertEqual(grace_notice.session_ids, first | second)
+        body = grace_notice.message_id.body
+        self.assertEqual(body.count("TRJ-EARLY"), 2, "her two sessions in one message")
+        self.assertEqual(len(Notice.search([]).message_id), 3)
 
     def test_a_lot_number_matches_as_typed_only(self):
         grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
@@ -280,12 +340,16 @@ class TestLotRecall(HalleyPackageCommon):
             with self.subTest(typed=typed):
                 recall = Recall.create({"lot_name": typed})
                 self.assertFalse(recall.lot_ids)
-                self.assertFalse(recall.line_ids)
+                self.assertFalse(recall.patient_count)
+                with self.assertRaises(UserError):
+                    recall.action_find_patients()
                 with self.assertRaises(UserError):
                     recall.action_notify()
         for typed in ("TRJ-EARLY", " trj-early ", "Trj-Early"):
             with self.subTest(typed=typed):
-                self.assertEqual(Recall.create({"lot_name": typed}).line_ids.session_id, grace)
+                recall = Recall.create({"lot_name": typed})
+                self.assertEqual(recall.patient_count, 1)
+                self.assertEqual(self._patients(recall).patient_id, grace.patient_id)
 
     def test_a_number_two_products_share_needs_the_product(self):
         grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
@@ -294,17 +358,73 @@ class TestLotRecall(HalleyPackageCommon):
         ambiguous = Recall.create({"lot_name": "TRJ-EARLY"})
         self.assertIn("exists for several products", ambiguous.message)
         self.assertIn("T Rejuran vial", ambiguous.message)
-        self.assertFalse(ambiguous.line_ids)
+        self.assertFalse(ambiguous.patient_count)
+        with self.assertRaisesRegex(UserError, "choose the product"):
+            ambiguous.action_find_patients()
         with self.assertRaisesRegex(UserError, "choose the product"):
             ambiguous.action_notify()
         chosen = Recall.create({"lot_name": "TRJ-EARLY", "product_id": self.rejuran.id})
         self.assertFalse(chosen.message)
-        self.assertEqual(chosen.line_ids.session_id, grace)
+        self.assertEqual(self._patients(chosen).patient_id, grace.patient_id)
 
     def test_only_managers_recall(self):
         with self.assertRaises(AccessError):
             self.env["halley.lot.recall"].with_user(self.practitioner).create({"lot_id": self.lot_rj_early.id})
         with self.assertRaises(AccessError):
             self.env["halley.recall.notice"].with_user(self.practitioner).search([])
+        with self.assertRaises(AccessError):
+            self.env["halley.lot.recall.patient"].with_user(self.practitioner).search([])
         with self.assertRaisesRegex(UserError, "No patient received this lot"):
             self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_ha.id}).action_notify()
+
+    def test_move_lines_are_indexed_by_lot(self):
+        self.assertTrue(index_exists(self.env.cr, "stock_move_line_halley_lot_id_index"))
+
+    def test_recall_queries_do_not_grow_with_the_sessions(self):
+        """The first screen of a recall (the lot picked or typed, its counts, the
+        first page of patients) and Notify run as many queries for 2 sessions as
+        for 20."""
+        vial = self.env["product.product"].create(
+            {"name": "T Bulk vial", "is_storable": True, "tracking": "lot", "categ_id": self.category.id,
+             "use_expiration_date": True, "expiration_time": 730}
+        )
+        small, large = self._lot(vial, "TQ-SMALL", months=2), self._lot(vial, "TQ-LARGE", months=6)
+        self._set_stock(self.room, [(vial, 2, small), (vial, 20, large)])
+        protocol = self._protocol("T Bulk", "injectable", [(vial, 1)])
+        patients = self.env["res.partner"].create(
+            [{"name": f"T Bulk patient {i}", "is_patient": True, "email": f"bulk{i}@example.com"} for i in range(22)]
+        )
+        for i, patient in enumerate(patients):  # first expiry first: 2 sessions of the small lot, then 20
+            self._run(self._session(protocol=protocol, patient=patient, start=NOW + relativedelta(minutes=i)))
+        Recall = self.env["halley.lot.recall"].with_user(self.manager)
+        Patients = self.env["halley.lot.recall.patient"].with_user(self.manager)
+        list_fields = {name: {} for name in ("patient_id", "email", "phone", "session_count", "first_date",
+                                             "last_date", "practitioner_id", "lot_id", "quantity")}
+
+        def first_screen(lot, typed):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            values = {"lot_name": lot.name} if typed else {"lot_id": lot.id}
+            recall = Recall.create(values)
+            counts = (recall.patient_count, recall.session_count)
+            action = recall.action_find_patients()
+            page = Patients.web_search_read(action["domain"], list_fields, limit=80)
+            return self.env.cr.sql_log_count - before, counts, page["length"]
+
+        def notify(lot):
+            recall = Recall.create({"lot_id": lot.id})
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            recall.action_notify()
+            return self.env.cr.sql_log_count - before
+
+        for typed in (False, True):
+            with self.subTest(typed=typed):
+                first_screen(small, typed)  # Odoo's caches (rules, views) filled
+                queries_small, counts_small, rows_small = first_screen(small, typed)
+                queries_large, counts_large, rows_large = first_screen(large, typed)
+                self.assertEqual((counts_small, counts_large, rows_small, rows_large), ((2, 2), (20, 20), 2, 20))
+                self.assertEqual(queries_small, queries_large)
+        notify(small)  # Odoo's caches filled
+        self.assertEqual(notify(small), notify(large))
+        self.assertEqual(self.env["halley.recall.notice"].search_count([("state", "=", "queued")]), 2 + 2 + 20)

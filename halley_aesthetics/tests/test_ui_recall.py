@@ -6,8 +6,8 @@ from .common import HalleyUiCase
 
 @tagged("post_install", "-at_install")
 class TestRecallUi(HalleyUiCase):
-    """A manager types a recalled lot number and notifies, in one screen, every
-    patient who received it."""
+    """A manager types a recalled lot number, finds every patient who received
+    it and notifies them."""
 
     def test_manager_recalls_a_lot_in_the_browser(self):
         env = self.env
@@ -50,5 +50,9 @@ class TestRecallUi(HalleyUiCase):
         notices = env["halley.recall.notice"].search([("lot_id", "=", recalled.id)])
         self.assertEqual(notices.patient_id, patients[:2])
         self.assertEqual(set(notices.mapped("user_id")), {manager})
+        self.assertEqual(set(notices.mapped("state")), {"queued"})
+        # The messages are posted by the cron the recall triggered.
+        env["halley.recall.notice"]._cron_post_recall_messages()
         grace_notice = notices.filtered(lambda n: n.patient_id == patients[0])
         self.assertIn("TOUR-RECALL-1", grace_notice.message_id.body)
+        self.assertEqual(grace_notice.message_id.partner_ids, patients[0])

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import check_session_access
-
 
 def _like_literal(text):
     """``text`` as a LIKE pattern that matches itself only: % and _ are literal."""
@@ -10,8 +8,11 @@ def _like_literal(text):
 
 
 class HalleyLotRecall(models.TransientModel):
-    """A recalled lot: every session, patient, date and practitioner that used it,
-    in one step, and the action that notifies those patients."""
+    """A recalled lot: which lot the manufacturer means, how many patients and
+    sessions received it (*Find patients* lists them, paginated, from the SQL view
+    ``halley.lot.recall.patient``), and the action that notifies those patients
+    (queued: see halley.recall.notice). Nothing here grows with the number of
+    sessions: the lots are found by number, the patients counted in one query."""
 
     _name = "halley.lot.recall"
     _description = "Lot recall"
@@ -19,17 +20,15 @@ class HalleyLotRecall(models.TransientModel):
     lot_id = fields.Many2one("stock.lot")
     product_id = fields.Many2one("product.product", domain="[('tracking', '!=', 'none')]")
     lot_name = fields.Char(string="Lot number", help="The lot number as printed on the recall notice.")
-    # Computed as the user (not as superuser): she finds only the lots and the
-    # sessions of her own companies.
+    # Computed as the user (not as superuser): she finds only the lots of her own
+    # companies.
     lot_ids = fields.Many2many(
-        "stock.lot", string="Lots found", compute="_compute_line_ids", store=True, compute_sudo=False
+        "stock.lot", string="Lots found", compute="_compute_lot_ids", store=True, compute_sudo=False
     )
-    message = fields.Char(compute="_compute_line_ids", store=True, readonly=True, compute_sudo=False)
-    line_ids = fields.One2many(
-        "halley.lot.recall.line", "recall_id", compute="_compute_line_ids", store=True, readonly=True,
-        compute_sudo=False,
-    )
-    patient_count = fields.Integer(compute="_compute_patient_count", string="Patients")
+    message = fields.Char(compute="_compute_lot_ids", store=True, readonly=True, compute_sudo=False)
+    # Counted as the user, in her companies only (as the view's record rule).
+    patient_count = fields.Integer(compute="_compute_counts", string="Patients", compute_sudo=False)
+    session_count = fields.Integer(compute="_compute_counts", string="Sessions", compute_sudo=False)
     subject = fields.Char(
         default=lambda self: self._default_template().subject or self.env._("Product recall"),
     )
@@ -61,7 +60,7 @@ class HalleyLotRecall(models.TransientModel):
         return Lot.search(domain).filtered(lambda lot: lot.name.strip().casefold() == number.casefold())
 
     @api.depends("lot_id", "product_id", "lot_name")
-    def _compute_line_ids(self):
+    def _compute_lot_ids(self):
         for recall in self:
             lots = recall._find_lots()
             recall.message = False
@@ -82,66 +81,72 @@ class HalleyLotRecall(models.TransientModel):
                     else "",
                 )
             recall.lot_ids = lots
-            # Sessions of the user's companies only (see stock.lot).
-            recall.line_ids = [fields.Command.clear()] + [
-                fields.Command.create(
-                    {"session_id": session.id, "lot_id": lot.id, "quantity": quantity,
-                     "date": session.scheduled_start}
-                )
-                for (session, lot), quantity in lots._halley_recall_sessions().items()
-            ]
 
-    @api.depends("line_ids.session_id")
-    def _compute_patient_count(self):
+    @api.depends("lot_ids")
+    def _compute_display_name(self):
         for recall in self:
-            recall.patient_count = len(recall.line_ids.session_id.patient_id)
+            recall.display_name = (
+                self.env._("Recall of %(lots)s", lots=", ".join(recall.lot_ids.mapped("name")))
+                if recall.lot_ids
+                else self.env._("Lot recall")
+            )
 
-    def action_notify(self):
-        """Email every patient found (one message each, listing her sessions) and
-        keep a recall notice per patient and lot, the message on it (see
-        halley.recall.notice)."""
+    @api.depends("lot_ids")
+    def _compute_counts(self):
+        for recall in self:
+            recall.patient_count, recall.session_count = recall._count_patients()
+
+    def _patients_domain(self):
+        return [("lot_id", "in", self.lot_ids.ids)]
+
+    def _count_patients(self):
+        """Patients and sessions that received the lots found, in one query."""
         self.ensure_one()
-        # What the lot says now, in the user's companies: never lines written by hand.
-        self._compute_line_ids()
+        return self.env["halley.lot.recall.patient"]._halley_count(self.lot_ids)
+
+    def _check_lots(self):
+        """The lots as they are now in the user's companies (never a stale or
+        hand-written value), or the reason there is nothing to recall."""
+        self.ensure_one()
+        self._compute_lot_ids()
         if self.message:
             raise UserError(self.message)
-        lines = self.line_ids
-        if not lines:
+        if not self.lot_ids:
             raise UserError(self.env._("No patient received this lot: nobody to notify."))
-        notices = self.env["halley.recall.notice"]._halley_notify(
-            [(line.session_id, line.lot_id) for line in lines], self.subject, self.body
-        )
+
+    def action_find_patients(self):
+        """The patients who received the lots found, one row per patient and lot:
+        a list the web client paginates."""
+        self._check_lots()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Patients who received %(lots)s", lots=", ".join(self.lot_ids.mapped("name"))),
+            "res_model": "halley.lot.recall.patient",
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": self._patients_domain(),
+            "context": {"create": False, "edit": False, "delete": False},
+        }
+
+    def action_notify(self):
+        """Notify every patient found: the notices are written at once (one per
+        patient and lot, her sessions listed), the messages posted by a cron in
+        batches (see halley.recall.notice); return the notices."""
+        self._check_lots()
+        Notice = self.env["halley.recall.notice"]
+        notices = Notice._halley_notify(self.lot_ids, self.subject, self.body)
+        if not notices:
+            raise UserError(self.env._("No patient received this lot: nobody to notify."))
+        # A mistake in the text shows now, to the user who typed it (and nothing is
+        # queued), not in the cron.
+        Notice._halley_render_body(self.body, notices[0].patient_id)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Recall notices"),
             "res_model": "halley.recall.notice",
             "view_mode": "list,form",
-            "domain": [("id", "in", notices.ids)],
+            "views": [(False, "list"), (False, "form")],
+            # This recall's notices, however many: not a list of ids.
+            "domain": [("user_id", "=", self.env.uid), ("date", "=", fields.Datetime.to_string(notices[:1].date)),
+                       ("lot_id", "in", self.lot_ids.ids)],
         }
-
-
-class HalleyLotRecallLine(models.TransientModel):
-    _name = "halley.lot.recall.line"
-    _description = "Session that used a recalled lot"
-    _order = "date desc"
-
-    recall_id = fields.Many2one("halley.lot.recall", ondelete="cascade")
-    session_id = fields.Many2one("halley.treatment.session", readonly=True)
-    lot_id = fields.Many2one("stock.lot", readonly=True)
-    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
-    # Read as the user (not as superuser): only sessions of her own companies show
-    # their patient, on every path (create, write, onchange).
-    patient_id = fields.Many2one(related="session_id.patient_id", string="Patient", compute_sudo=False)
-    date = fields.Datetime(readonly=True)  # the session's, copied when listed (lines are ordered by it)
-    practitioner_id = fields.Many2one(related="session_id.practitioner_id", compute_sudo=False)
-    email = fields.Char(related="session_id.patient_id.email", compute_sudo=False)
-    phone = fields.Char(related="session_id.patient_id.phone", compute_sudo=False)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_session_access(self, vals_list, "read")  # her companies' sessions only
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_session_access(self, [vals], "read")
-        return super().write(vals)

@@ -1,0 +1,114 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+# What a lot recall reads: one row per done move line of a lot that a completed
+# treatment session consumed (its Treatment consumption transfer), with the
+# session's patient, company, date and practitioner. Every filter on a lot or a
+# company is pushed down to the move lines (their lot index), so a recall reads
+# the move lines of its lots only, whatever the size of the stock history.
+RECALL_USAGE_SQL = """
+    SELECT sml.id AS move_line_id, sml.lot_id, sml.quantity_product_uom AS quantity,
+           s.id AS session_id, s.patient_id, s.company_id, s.scheduled_start, s.practitioner_id
+      FROM stock_move_line sml
+      JOIN stock_move m ON m.id = sml.move_id
+      JOIN stock_picking_type t ON t.id = m.picking_type_id
+      JOIN halley_treatment_session s ON s.id = m.treatment_session_id
+     WHERE sml.lot_id IS NOT NULL
+       AND m.state = 'done'
+       AND t.is_treatment_consumption
+       AND s.state = 'done'
+       AND sml.company_id = s.company_id
+"""
+
+
+class HalleyLotRecallPatient(models.Model):
+    """The patients who received a lot: one row per patient, lot and company, with
+    her sessions (how many, first and last date, last practitioner), the quantity
+    she received and how to reach her. A SQL view: Lot recall's *Find patients*
+    lists it for the lots found, paginated by the list view, whatever their size.
+
+    Clinic managers only (access rights); rows of the user's companies only
+    (record rule on ``company_id``)."""
+
+    _name = "halley.lot.recall.patient"
+    _description = "Patient who received a recalled lot"
+    _auto = False
+    _order = "last_date desc, id desc"
+    _rec_name = "patient_id"
+    # What the view reads: flushed before every search on it.
+    _depends = {
+        "stock.move.line": ["lot_id", "move_id", "quantity_product_uom", "company_id"],
+        "stock.move": ["state", "picking_type_id", "treatment_session_id"],
+        "stock.picking.type": ["is_treatment_consumption"],
+        "halley.treatment.session": ["state", "patient_id", "company_id", "scheduled_start", "practitioner_id"],
+    }
+
+    patient_id = fields.Many2one("res.partner", readonly=True)
+    # Read for the rows shown only (a page), not joined in the view.
+    email = fields.Char(related="patient_id.email")
+    phone = fields.Char(related="patient_id.phone")
+    lot_id = fields.Many2one("stock.lot", readonly=True)
+    product_id = fields.Many2one(related="lot_id.product_id")
+    company_id = fields.Many2one("res.company", readonly=True)
+    session_count = fields.Integer(string="Sessions", readonly=True, aggregator="sum")
+    first_date = fields.Datetime(string="First session", readonly=True)
+    last_date = fields.Datetime(string="Last session", readonly=True)
+    practitioner_id = fields.Many2one("res.users", string="Last practitioner", readonly=True)
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure", aggregator="sum")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                    -- One row per patient, lot and company: its id is its first move
+                    -- line's, stable across queries. The last practitioner is the one
+                    -- of the latest session (date, then id).
+                    SELECT min(u.move_line_id) AS id,
+                           u.patient_id, u.lot_id, u.company_id,
+                           count(DISTINCT u.session_id) AS session_count,
+                           min(u.scheduled_start) AS first_date,
+                           max(u.scheduled_start) AS last_date,
+                           (max(ARRAY[extract(epoch FROM u.scheduled_start)::bigint, u.session_id,
+                                      u.practitioner_id]))[3] AS practitioner_id,
+                           sum(u.quantity) AS quantity
+                      FROM (%s) u
+                     GROUP BY u.patient_id, u.lot_id, u.company_id
+                )
+                """,
+                SQL.identifier(self._table),
+                SQL(RECALL_USAGE_SQL),
+            )
+        )
+
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """Fetch every column of the rows found in the search's own query: a row is
+        read by id only through a full aggregation of the view (its id is an
+        aggregate), which the record rule's check of ``company_id`` would otherwise
+        do for the page just found."""
+        field_names = list(field_names)
+        field_names += [name for name, field in self._fields.items() if field.store and name not in field_names]
+        return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _halley_count(self, lots):
+        """``(patients, sessions)`` that received ``lots`` in the user's companies
+        (the view's record rule), counted in one query without grouping."""
+        self.check_access("read")
+        if not lots:
+            return 0, 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT u.patient_id), count(DISTINCT u.session_id)
+                  FROM (%s) u
+                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)
+                """,
+                SQL(RECALL_USAGE_SQL),
+                lots.ids,
+                self.env.companies.ids,
+            )
+        )
+        return self.env.cr.fetchone()
