@@ -79,6 +79,14 @@ def _fresh(env):
     env.registry.clear_cache()
 
 
+def _commit_work(env):
+    """What a commit does before COMMIT: flush, then the pre-commit hooks (mail
+    tracking values are written there), then flush what they wrote."""
+    env.flush_all()
+    env.cr.precommit.run()
+    env.flush_all()
+
+
 def measure(env, work, prepare=None):
     """``work`` run twice, each time in a savepoint rolled back afterwards, after
     ``prepare`` (not measured) and with empty caches: the first run gives time and
@@ -91,14 +99,14 @@ def measure(env, work, prepare=None):
         with cr.savepoint(flush=False) as savepoint:
             if prepare:
                 prepare()
-                env.flush_all()
+                _commit_work(env)
             _fresh(env)
             if traced:
                 tracemalloc.start()
             queries = odoo.sql_db.sql_counter
             start = time.perf_counter()
             work()
-            env.flush_all()
+            _commit_work(env)
             elapsed = time.perf_counter() - start
             queries = odoo.sql_db.sql_counter - queries
             peak = None
@@ -110,6 +118,7 @@ def measure(env, work, prepare=None):
                 figures.extend([elapsed, queries])
             savepoint.rollback()
         env.invalidate_all(flush=False)
+        cr.postcommit.clear()
     return Result(*figures)
 
 
