@@ -90,15 +90,17 @@ def _commit_work(env):
 
 
 def measure(env, work, prepare=None, trace_within=TRACE_WITHIN):
-    """``work`` run twice, each time in a savepoint rolled back afterwards, after
-    ``prepare`` (not measured) and with empty caches: the first run gives time and
-    SQL queries, the second peak Python memory (tracemalloc slows Python down, so
-    it is kept out of the timed run). No second run when the first took longer
-    than ``trace_within`` seconds (memory then reads "not measured")."""
+    """``work`` run three times, each time in a savepoint rolled back afterwards,
+    after ``prepare`` (not measured) and with empty ORM and registry caches: once to
+    warm up what a long-running server has loaded already (imported code, compiled
+    templates and expressions), then once for time and SQL queries, then once for
+    peak Python memory (tracemalloc slows Python down, so it is kept out of the
+    timed run). No traced run when the timed one took longer than ``trace_within``
+    seconds (memory then reads "not measured")."""
     cr = env.cr
     env.flush_all()
     figures = []
-    for traced in (False, True):
+    for traced in (None, False, True):  # None: a warm-up run, not measured
         if traced and trace_within is not None and figures[0] > trace_within:
             log(f"  {figures[0]:.0f} s: memory not measured (BENCH_TRACE_WITHIN={TRACE_WITHIN:.0f} s)")
             figures.append(None)
@@ -116,12 +118,10 @@ def measure(env, work, prepare=None, trace_within=TRACE_WITHIN):
             _commit_work(env)
             elapsed = time.perf_counter() - start
             queries = odoo.sql_db.sql_counter - queries
-            peak = None
             if traced:
-                peak = tracemalloc.get_traced_memory()[1]
+                figures.append(tracemalloc.get_traced_memory()[1])
                 tracemalloc.stop()
-                figures.append(peak)
-            else:
+            elif traced is False:
                 figures.extend([elapsed, queries])
             savepoint.rollback()
         env.invalidate_all(flush=False)
