@@ -19,8 +19,8 @@ data) gets chain-sized data once, committed, and a marker (the system parameter
 
 Every measurement then runs in a savepoint rolled back afterwards (both sides
 start from the same state), the ORM and registry caches cleared first, tracking
-and mail on; time and queries come from one run, peak Python memory
-(tracemalloc) from a second run of the same work. Everything is rolled back at the
+and mail on; after a warm-up run, time and queries come from one run, peak
+Python memory (tracemalloc) from another run of the same work. Everything is rolled back at the
 end; only the built data stays.
 """
 
