@@ -3,6 +3,7 @@
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
 #   make test-core  Odoo's own test suites of the modules the addon extends, with and
 #                   without the addon: fails on any test only the addon breaks
+#   make bench      chain-scale data built once in BENCH_DB, then each line against Odoo's own
 #   make loadtest   8 XML-RPC clients x 25 sessions against a local Odoo with 4 workers, then
 #                   proofs on stock, packages, quants and the server log (see README.md)
 # Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER

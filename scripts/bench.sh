@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: session completion against Odoo's own delivery validation (ratios).
+# `make bench`: the addon at chain scale against Odoo's own on the same data (bench/bench_chain.py).
+# Builds its data once in BENCH_DB (default halley_bench; the addon installed without demo
+# data when missing). Overrides: BENCH_DB BENCH_RECALL_N BENCH_INSTALL (0: skip the install line)
+# BENCH_PRODUCTS BENCH_PACKAGES BENCH_SESSIONS (see README.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/scripts/setup.sh")"
@@ -11,4 +14,4 @@ if [ "$state" != "installed" ]; then
         --without-demo=all --stop-after-init --log-level=warn
 fi
 cd "$ROOT"
-HALLEY_ODOO_CONF="$CONF" BENCH_DB="$BENCH_DB" "$VENV/bin/python" bench/bench_session_done.py
+HALLEY_ODOO_CONF="$CONF" BENCH_DB="$BENCH_DB" "$VENV/bin/python" bench/bench_chain.py
