@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 
 
 class MrpBom(models.Model):
@@ -75,6 +75,33 @@ class MrpBom(models.Model):
                 data["qty"], line.product_id.uom_id, round=False
             )
         return dict(quantities)
+
+    def _halley_components_per_sessions(self):
+        """``_halley_components_per_session`` of many protocols at once: ``{bom_id:
+        {product_id: quantity}}``. A flat kit (no component is itself a kit, no line
+        limited to some variants: a protocol's usual shape) is read from its lines,
+        with explode's own arithmetic (line quantity times the BoM's, rounded up in
+        the line's unit); the others are exploded by Odoo. One search for the nested
+        kits of every component, whatever the number of protocols."""
+        nested = self.env["mrp.bom"]._bom_find(self.bom_line_ids.product_id, bom_type="phantom")
+        result = {}
+        for bom in self:
+            lines = bom.bom_line_ids
+            if any(nested.get(line.product_id) or line.bom_product_template_attribute_value_ids for line in lines):
+                result[bom.id] = bom._halley_components_per_session()
+                continue
+            quantities = defaultdict(float)
+            for line in lines:
+                quantity = float_round(
+                    bom.product_qty * line.product_qty,
+                    precision_rounding=line.product_uom_id.rounding,
+                    rounding_method="UP",
+                )
+                quantities[line.product_id.id] += line.product_uom_id._compute_quantity(
+                    quantity, line.product_id.uom_id, round=False
+                )
+            result[bom.id] = dict(quantities)
+        return result
 
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):

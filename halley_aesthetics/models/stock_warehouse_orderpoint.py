@@ -190,8 +190,9 @@ class StockWarehouseOrderpoint(models.Model):
         validity, ``span``; up to a horizon of ``h`` days they consume
         ``quantity * min(h / span, 1)``. Grouped by span and sorted, a rule's demand
         is then ``prefix[i] + h * suffix[i]`` where ``i`` counts the spans within the
-        horizon (see ``_halley_package_demands``). Two queries and one explosion per
-        protocol, whatever the number of packages and rules."""
+        horizon (see ``_halley_package_demands``). A few queries (packages, the
+        protocols' lines, their nested kits), whatever the number of packages,
+        protocols and rules."""
         today = fields.Date.context_today(self)
         companies = self.env["res.company"].sudo().search([("halley_package_demand_reordering", "=", True)])
         if not companies:
@@ -216,7 +217,7 @@ class StockWarehouseOrderpoint(models.Model):
         )
         rows = [row for row in self.env.cr.fetchall() if row[3] > 0]
         protocols = self.env["mrp.bom"].sudo().browse({row[1] for row in rows})
-        per_session = {protocol.id: protocol._halley_components_per_session() for protocol in protocols}
+        per_session = protocols._halley_components_per_sessions()
         by_span = defaultdict(lambda: defaultdict(float))  # (company, product) -> span -> quantity
         for company_id, protocol_id, valid_until, sessions in rows:
             span = max((valid_until - today).days, 1) if valid_until else 1

@@ -186,6 +186,22 @@ class TestReorder(HalleyPackageCommon):
         self.assertEqual(self.rule.halley_expired_qty, 1)
         self.assertEqual(self.rule.halley_booked_demand, 3)
 
+    def test_protocols_read_together_consume_as_odoo_explodes_them(self):
+        protocols = self.env["mrp.bom"].search([("is_treatment_protocol", "=", True)])
+        self.assertGreater(len(protocols), 2)
+        # A protocol with a kit inside (Odoo explodes it) and one in boxes of 10.
+        box = self.env.ref("uom.product_uom_dozen")
+        kit = self.env["mrp.bom"].create({
+            "product_tmpl_id": self.needle.product_tmpl_id.id, "type": "phantom",
+            "bom_line_ids": [Command.create({"product_id": self.recovery.id, "product_qty": 2})],
+        })
+        self.protocol_rejuran.bom_line_ids[:1].write({"product_qty": 0.25, "product_uom_id": box.id})
+        together = protocols._halley_components_per_sessions()
+        for protocol in protocols:
+            self.assertEqual(together[protocol.id], protocol._halley_components_per_session(), protocol.display_name)
+        self.assertIn(self.recovery.id, together[self.protocol_rejuran.id], "the needle's kit exploded")
+        kit.unlink()
+
     def test_expired_lots_are_not_available(self):
         expired = self._lot(self.rejuran, "TRJ-OLD", months=-1)
         self._set_stock(self.stock_location, [(self.rejuran, 6, expired)])
