@@ -600,6 +600,11 @@ def main():
         build(env)
         lot = build_recall(env)
         _drop_rfqs(env)
+        cr.commit()
+    # The planner's statistics, as autovacuum keeps them on a live database: without
+    # them, tables filled in bulk look empty and joins run as nested loops.
+    with registry.cursor() as cr:
+        cr.execute("ANALYZE")
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         try:

@@ -263,16 +263,20 @@ class HalleyTreatmentSession(models.Model):
             moves._post(soft=False)
             for (session, _vals), move in zip(entries, moves, strict=True):
                 session._workflow_write({"package_move_id": move.id})
-        self.package_id.sudo()._update_state()
+        packages = self.package_id.sudo()
+        packages._update_state()
+        # The package's history: a note per redemption, logged together.
+        notes = defaultdict(list)
         for session in self:
-            session.package_id.sudo().message_post(
-                body=self.env._(
+            notes[session.package_id.id].append(
+                self.env._(
                     "Session %(n)s of %(total)s redeemed by %(session)s.",
                     n=session.package_sequence,
                     total=session.package_id.sudo().sessions_total,
                     session=session._get_html_link(),
                 )
             )
+        packages._message_log_batch(bodies={pid: Markup("<br/>").join(lines) for pid, lines in notes.items()})
 
     def _unredeem_package(self):
         """Give the session back to its package and reverse the revenue it earned."""

@@ -162,6 +162,11 @@ class TestPackageRedemption(HalleyPackageCommon):
         self.assertEqual(package.state, "used")
         self.assertEqual(package.amount_deferred, 0.0)
         self.assertAlmostEqual(self.deferred_balance(package), 0.0)
+        history = package.message_ids.filtered(lambda m: "redeemed by" in (m.body or ""))
+        self.assertEqual(len(history), 1, "one note for the batch on the package")
+        for number, session in enumerate(sessions, start=1):
+            self.assertIn(f"Session {number} of 3 redeemed by", history.body)
+            self.assertIn(session.name, history.body)
         for session in sessions:  # each record says what it used, lot by lot
             log = session.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
             self.assertEqual(len(log), 1)
