@@ -113,6 +113,12 @@ class StockMove(models.Model):
             vals["protocol_quantity"] = product_qty
         return vals
 
+    def _skip_push(self):
+        """What a treatment session consumed ends with the patient: no push rule
+        chains it onward (its transfer admits no move but the session's own), so
+        Odoo's push-rule lookup along the production location is skipped."""
+        return super()._skip_push() or self.picking_type_id.is_treatment_consumption
+
     def _set_quantity_done_prepare_vals(self, qty):
         """When the practitioner raises the quantity used of a component, the
         extra comes from the line already in use (the same lot, the same tube),

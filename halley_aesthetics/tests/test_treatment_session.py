@@ -213,6 +213,27 @@ class TestTreatmentSession(HalleyCommon):
         self.assertEqual(delivery.state, "done")
         self.assertTrue(delivery.message_ids.filtered(lambda m: self.patient in m.partner_ids))
 
+    def test_no_push_rule_chains_what_a_session_consumed(self):
+        """Consumption ends with the patient: a push rule out of the production
+        location (set up for manufacturing, say) never moves it onward."""
+        session = self._session()
+        production = self.company._halley_production_location()
+        scrap = self.env["stock.location"].create({"name": "T Waste", "usage": "inventory"})
+        route = self.env["stock.route"].create({
+            "name": "T Push out of production", "product_selectable": False, "warehouse_selectable": True,
+            "warehouse_ids": [Command.link(self.warehouse.id)],
+            "rule_ids": [Command.create({
+                "name": "T production to waste", "action": "push", "location_src_id": production.id,
+                "location_dest_id": scrap.id, "picking_type_id": self.warehouse.int_type_id.id,
+                "company_id": self.company.id,
+            })],
+        })
+        self.assertTrue(route.rule_ids)
+        self._run(session)
+        self.assertEqual(session.state, "done")
+        self.assertFalse(self.env["stock.move"].search([("location_dest_id", "=", scrap.id)]))
+        self.assertEqual(session.picking_id.move_ids.location_dest_id, production)
+
     def test_cancel_after_done_returns_stock_by_lot(self):
         before = {
             lot: self.on_hand(self.rejuran, lot=lot) for lot in (self.lot_rj_early, self.lot_rj_late)
