@@ -220,7 +220,7 @@ class HalleyPatientPackage(models.Model):
         redeem the same last session.
         """
         lock_rows(self)
-        self.line_ids.invalidate_recordset()
+        self.env["halley.patient.package.line"].invalidate_model()
 
     def _line_for(self, protocol):
         self.ensure_one()
@@ -299,16 +299,23 @@ class HalleyPatientPackage(models.Model):
             )
         )
 
-    def _prepare_revenue_entry(self, amount, date, ref, session=None):
+    def _prepare_revenue_entry(self, amount, date, ref, session=None, accounts=None):
         """The entry that moves ``amount`` from deferred revenue to revenue
-        (negative: back), as values for ``account.move.create``."""
+        (negative: back), as values for ``account.move.create``. ``accounts``: a
+        dict the caller keeps across a batch, so the journal and accounts of a
+        company and treatment are looked up once."""
         self.ensure_one()
         company = self.company_id
-        deferred = company._halley_get_deferred_account(raise_if_missing=True)
-        income = company._halley_get_package_income_account(
-            session.treatment_product_id if session else self.product_id, raise_if_missing=True
-        )
-        journal = company._halley_get_package_journal()
+        product = session.treatment_product_id if session else self.product_id
+        accounts = {} if accounts is None else accounts
+        key = (company.id, product.id)
+        if key not in accounts:
+            accounts[key] = (
+                company._halley_get_deferred_account(raise_if_missing=True),
+                company._halley_get_package_income_account(product, raise_if_missing=True),
+                company._halley_get_package_journal(),
+            )
+        deferred, income, journal = accounts[key]
         common = {
             "partner_id": self.patient_id.id,
             "halley_package_id": self.id,

@@ -240,7 +240,7 @@ class HalleyTreatmentSession(models.Model):
         The revenue entries of the batch are created and posted together."""
         today = fields.Date.context_today(self)
         pending = defaultdict(float)  # revenue earned in this batch, not posted yet
-        entries = []
+        entries, accounts = [], {}
         for session in self:
             session._check_package_redemption()
             package = session.package_id.sudo()
@@ -257,7 +257,7 @@ class HalleyTreatmentSession(models.Model):
                     total=package.sessions_total,
                     package=package.name,
                 )
-                entries.append((session, package._prepare_revenue_entry(share, today, ref, session=session)))
+                entries.append((session, package._prepare_revenue_entry(share, today, ref, session=session, accounts=accounts)))
         if entries:
             moves = self.env["account.move"].sudo().create([vals for _session, vals in entries])
             moves._post(soft=False)
