@@ -1,23 +1,23 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-# What a lot recall reads: one row per done move line of a lot that a completed
-# treatment session consumed (its Treatment consumption transfer), with the
-# session's patient, company, date and practitioner. Every filter on a lot or a
-# company is pushed down to the move lines (their lot index), so a recall reads
-# the move lines of its lots only, whatever the size of the stock history.
+# What a lot recall reads: one row per completed treatment session and lot it
+# consumed (the done lines of its consumption moves, which carry the session:
+# returns do not), with the session's patient, company, date and practitioner.
+# Every filter on a lot or a company is pushed down to the move lines (their lot
+# index), so a recall reads the lines of its lots only, whatever the size of the
+# stock history, and never the moves. Grouped by session first: a session counts
+# once however many lines of the lot it used, without a sort per patient.
 RECALL_USAGE_SQL = """
-    SELECT sml.id AS move_line_id, sml.lot_id, sml.quantity_product_uom AS quantity,
+    SELECT min(sml.id) AS move_line_id, sml.lot_id, sum(sml.quantity_product_uom) AS quantity,
            s.id AS session_id, s.patient_id, s.company_id, s.scheduled_start, s.practitioner_id
       FROM stock_move_line sml
-      JOIN stock_move m ON m.id = sml.move_id
-      JOIN stock_picking_type t ON t.id = m.picking_type_id
-      JOIN halley_treatment_session s ON s.id = m.treatment_session_id
+      JOIN halley_treatment_session s ON s.id = sml.treatment_session_id
      WHERE sml.lot_id IS NOT NULL
-       AND m.state = 'done'
-       AND t.is_treatment_consumption
+       AND sml.state = 'done'
        AND s.state = 'done'
        AND sml.company_id = s.company_id
+  GROUP BY s.id, sml.lot_id
 """
 
 
@@ -37,9 +37,7 @@ class HalleyLotRecallPatient(models.Model):
     _rec_name = "patient_id"
     # What the view reads: flushed before every search on it.
     _depends = {
-        "stock.move.line": ["lot_id", "move_id", "quantity_product_uom", "company_id"],
-        "stock.move": ["state", "picking_type_id", "treatment_session_id"],
-        "stock.picking.type": ["is_treatment_consumption"],
+        "stock.move.line": ["lot_id", "treatment_session_id", "state", "quantity_product_uom", "company_id"],
         "halley.treatment.session": ["state", "patient_id", "company_id", "scheduled_start", "practitioner_id"],
     }
 
@@ -67,7 +65,7 @@ class HalleyLotRecallPatient(models.Model):
                     -- of the latest session (date, then id).
                     SELECT min(u.move_line_id) AS id,
                            u.patient_id, u.lot_id, u.company_id,
-                           count(DISTINCT u.session_id) AS session_count,
+                           count(*) AS session_count,
                            min(u.scheduled_start) AS first_date,
                            max(u.scheduled_start) AS last_date,
                            (max(ARRAY[extract(epoch FROM u.scheduled_start)::bigint, u.session_id,
@@ -92,6 +90,34 @@ class HalleyLotRecallPatient(models.Model):
         return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
 
     @api.model
+    @api.readonly
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        """A page of the list and how many rows there are, in one query (the count
+        as a window over the rows found): the view aggregates the lots' move lines
+        once per page, not again for Odoo's separate count."""
+        query = self._search(domain, offset=offset, limit=limit, order=order or self._order)
+        if query.is_empty() or not limit:
+            return super().web_search_read(domain, specification, offset, limit, order, count_limit)
+        fields = [field for field in self._fields.values() if field.store and field.column_type and field.name != "id"]
+        rows = self.env.execute_query(
+            query.select(
+                SQL.identifier(self._table, "id"),
+                *(SQL.identifier(self._table, field.name) for field in fields),
+                SQL("count(*) OVER ()"),
+            )
+        )
+        if not rows:
+            return {"length": 0, "records": []}
+        columns = list(zip(*rows, strict=True))
+        records = self.browse(columns[0])
+        for field, values in zip(fields, columns[1:], strict=False):
+            self.env.cache.insert_missing(records, field, values)
+        length = columns[-1][0]
+        if count_limit and length > count_limit:  # as Odoo's count: up to the limit
+            length = max(count_limit, offset + len(rows))
+        return {"length": length, "records": records.web_read(specification)}
+
+    @api.model
     def _halley_count(self, lots):
         """``(patients, sessions)`` that received ``lots`` in the user's companies
         (the view's record rule), counted in one query without grouping."""
@@ -102,9 +128,12 @@ class HalleyLotRecallPatient(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT count(DISTINCT u.patient_id), count(DISTINCT u.session_id)
-                  FROM (%s) u
-                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)
+                SELECT count(*), COALESCE(sum(p.sessions), 0)::bigint
+                  FROM (SELECT k.patient_id, count(*) AS sessions
+                          FROM (SELECT DISTINCT u.session_id, u.patient_id
+                                  FROM (%s) u
+                                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)) k
+                      GROUP BY k.patient_id) p
                 """,
                 SQL(RECALL_USAGE_SQL),
                 lots.ids,

@@ -1,10 +1,34 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.sql import create_index
+from odoo.tools.sql import column_exists, create_column, create_index
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+
+    # The session whose consumption this line is (its move's): a lot recall reads
+    # the lot's lines and their sessions without going through the moves.
+    treatment_session_id = fields.Many2one(
+        related="move_id.treatment_session_id", store=True, index="btree_not_null", string="Treatment session"
+    )
+
+    def _auto_init(self):
+        """The column created and filled in one UPDATE when the addon is installed on
+        (or upgraded from a release without it on) a database with stock history,
+        instead of the ORM recomputing every move line."""
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "treatment_session_id"):
+            create_column(cr, self._table, "treatment_session_id", "int4")
+            if column_exists(cr, "stock_move", "treatment_session_id"):
+                cr.execute(
+                    """
+                    UPDATE stock_move_line sml
+                       SET treatment_session_id = m.treatment_session_id
+                      FROM stock_move m
+                     WHERE m.id = sml.move_id AND m.treatment_session_id IS NOT NULL
+                    """
+                )
+        return super()._auto_init()
 
     def init(self):
         """A lot recall reads the move lines of a lot: Odoo does not index them by

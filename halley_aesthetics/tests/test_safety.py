@@ -255,6 +255,10 @@ class TestLotRecall(HalleyPackageCommon):
         self.assertEqual(rows.filtered(lambda r: r.patient_id == self.patient_2).first_date, split.scheduled_start)
         self.assertNotIn(self.patient_3, rows.patient_id, "her session with the lot was cancelled")
         self.assertTrue(other)
+        # The move lines carry their session (what the recall reads), the return's do not.
+        lines = self.env["stock.move.line"].search([("treatment_session_id", "=", undone.id)])
+        self.assertEqual(lines.move_id.picking_id, undone.picking_id)
+        self.assertIn(self.lot_rj_early, lines.lot_id)
         # Typed as on the manufacturer's notice.
         typed = Recall.create({"product_id": self.rejuran.id, "lot_name": " trj-early "})
         self.assertEqual(typed.lot_ids, self.lot_rj_early)
@@ -425,6 +429,15 @@ class TestLotRecall(HalleyPackageCommon):
                 queries_large, counts_large, rows_large = first_screen(large, typed)
                 self.assertEqual((counts_small, counts_large, rows_small, rows_large), ((2, 2), (20, 20), 2, 20))
                 self.assertEqual(queries_small, queries_large)
+        # A page of the list and the count of all rows, read together.
+        everyone = Patients.search([("lot_id", "=", large.id)])
+        for offset, limit, count_limit, length in ((0, 5, None, 20), (15, 10, None, 20), (0, 5, 10, 10)):
+            page = Patients.web_search_read([("lot_id", "=", large.id)], list_fields, offset=offset, limit=limit,
+                                            count_limit=count_limit)
+            self.assertEqual(page["length"], length)
+            self.assertEqual([r["id"] for r in page["records"]], everyone[offset:offset + limit].ids)
+            self.assertEqual([r["patient_id"] for r in page["records"]],
+                             everyone[offset:offset + limit].patient_id.ids)
         notify(small)  # Odoo's caches filled
         self.assertEqual(notify(small), notify(large))
         self.assertEqual(self.env["halley.recall.notice"].search_count([("state", "=", "queued")]), 2 + 2 + 20)
