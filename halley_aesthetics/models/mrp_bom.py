@@ -81,13 +81,32 @@ class MrpBom(models.Model):
         {product_id: quantity}}``. A flat kit (no component is itself a kit, no line
         limited to some variants: a protocol's usual shape) is read from its lines,
         with explode's own arithmetic (line quantity times the BoM's, rounded up in
-        the line's unit); the others are exploded by Odoo. One search for the nested
-        kits of every component, whatever the number of protocols."""
-        nested = self.env["mrp.bom"]._bom_find(self.bom_line_ids.product_id, bom_type="phantom")
+        the line's unit); the others are exploded by Odoo. Two queries for the lines
+        and the nested kits of every component, whatever the number of protocols."""
+        lines = self.env["mrp.bom.line"].search_fetch(
+            [("bom_id", "in", self.ids)],
+            ["bom_id", "product_id", "product_qty", "product_uom_id", "bom_product_template_attribute_value_ids"],
+        )
+        # The components that are kits themselves (the BoMs Odoo's explode would
+        # find for them, any company or operation type: exploding one protocol too
+        # many is only slower, never wrong).
+        kits = self.env["mrp.bom"].search_fetch(
+            self._bom_find_domain(lines.product_id, bom_type="phantom"), ["product_id", "product_tmpl_id"]
+        )
+        kit_products = set(kits.product_id.ids)
+        kit_templates = {kit.product_tmpl_id.id for kit in kits if not kit.product_id}
+        by_bom = defaultdict(list)
+        for line in lines:
+            by_bom[line.bom_id.id].append(line)
         result = {}
         for bom in self:
-            lines = bom.bom_line_ids
-            if any(nested.get(line.product_id) or line.bom_product_template_attribute_value_ids for line in lines):
+            lines = by_bom[bom.id]
+            if any(
+                line.product_id.id in kit_products
+                or line.product_id.product_tmpl_id.id in kit_templates
+                or line.bom_product_template_attribute_value_ids
+                for line in lines
+            ):
                 result[bom.id] = bom._halley_components_per_session()
                 continue
             quantities = defaultdict(float)

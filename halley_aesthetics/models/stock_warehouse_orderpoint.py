@@ -1,8 +1,6 @@
 from bisect import bisect_right
 from collections import defaultdict
-from datetime import datetime, time
-
-from dateutil.relativedelta import relativedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -73,9 +71,7 @@ class StockWarehouseOrderpoint(models.Model):
 
     def _halley_horizon(self):
         self.ensure_one()
-        return datetime.combine(
-            self.lead_days_date + relativedelta(days=int(self.visibility_days or 0)), time.max
-        )
+        return datetime.combine(self.lead_days_date + timedelta(days=int(self.visibility_days or 0)), time.max)
 
     # ------------------------------------------------------------------ one computation per run
     #
@@ -175,12 +171,10 @@ class StockWarehouseOrderpoint(models.Model):
                 continue
             prefix = orderpoint.location_id.parent_path
             quantity = sum(qty for path, qty in rows if path.startswith(prefix))
-            result[orderpoint.id] = orderpoint.product_id.uom_id._compute_quantity(
-                quantity, orderpoint.product_uom, round=False
-            )
+            result[orderpoint.id] = orderpoint._halley_in_rule_uom(quantity)
         return result
 
-    def _halley_package_curves(self):
+    def _halley_package_curves(self, companies):
         """What prepaid, unbooked package sessions will consume, per company and
         clinic consumable, as a function of the forecast horizon:
         ``{(company_id, product_id): (spans, prefix, suffix)}``.
@@ -192,11 +186,8 @@ class StockWarehouseOrderpoint(models.Model):
         is then ``prefix[i] + h * suffix[i]`` where ``i`` counts the spans within the
         horizon (see ``_halley_package_demands``). A few queries (packages, the
         protocols' lines, their nested kits), whatever the number of packages,
-        protocols and rules."""
+        protocols and rules. ``companies``: those whose setting is on."""
         today = fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search([("halley_package_demand_reordering", "=", True)])
-        if not companies:
-            return {}
         for model in ("halley.patient.package", "halley.patient.package.line", "halley.treatment.session"):
             self.env[model].flush_model()
         self.env.cr.execute(
@@ -251,7 +242,10 @@ class StockWarehouseOrderpoint(models.Model):
         )
         if not orderpoints:
             return {}
-        curves = self._halley_forecast_data("packages", self._halley_package_curves)
+        companies = orderpoints.company_id
+        curves = self._halley_forecast_data(
+            ("packages", tuple(sorted(companies.ids))), lambda: self._halley_package_curves(companies)
+        )
         today = fields.Date.context_today(self)
         result = {}
         for orderpoint in orderpoints:
@@ -259,13 +253,19 @@ class StockWarehouseOrderpoint(models.Model):
             if not curve:
                 continue
             spans, prefix, suffix = curve
-            horizon = max((orderpoint._halley_horizon().date() - today).days, 0)
+            last_day = orderpoint.lead_days_date + timedelta(days=int(orderpoint.visibility_days or 0))
+            horizon = max((last_day - today).days, 0)
             within = bisect_right(spans, horizon)  # these packages end before the horizon: all of it
             quantity = prefix[within] + horizon * suffix[within]
-            result[orderpoint.id] = orderpoint.product_id.uom_id._compute_quantity(
-                quantity, orderpoint.product_uom, round=False
-            )
+            result[orderpoint.id] = orderpoint._halley_in_rule_uom(quantity)
         return result
+
+    def _halley_in_rule_uom(self, quantity):
+        """``quantity`` of the product's unit in the rule's unit."""
+        uom = self.product_id.uom_id
+        if uom == self.product_uom:
+            return quantity
+        return uom._compute_quantity(quantity, self.product_uom, round=False)
 
     def _halley_booked_moves(self):
         """Quantity of the booked sessions' moves of clinic consumables, per
