@@ -460,7 +460,7 @@ def _clone_sessions(cr, session, first, last, patient_ids):
         }),
         ("stock_move_line", "bench_s s JOIN bench_l l ON l.g = s.g JOIN bench_m m ON m.g = s.g",
          "t.id = l.old AND m.old = t.move_id", "l.new", {
-             "picking_id": "s.pid", "move_id": "m.new", "date": shifted,
+             "picking_id": "s.pid", "move_id": "m.new", "treatment_session_id": "s.sid", "date": shifted,
              "reference": "t.reference || '/B' || s.g",
          }),
     ]

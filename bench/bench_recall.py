@@ -68,7 +68,8 @@ def _populate(env):
     })
     move0 = _copy(cr, "stock_move", line.move_id.id, N, {"treatment_session_id": f"{session0} + g - 1",
                                                           "picking_id": "NULL"})
-    _copy(cr, "stock_move_line", line.id, N, {"move_id": f"{move0} + g - 1", "picking_id": "NULL"})
+    _copy(cr, "stock_move_line", line.id, N, {"move_id": f"{move0} + g - 1", "picking_id": "NULL",
+                                              "treatment_session_id": f"{session0} + g - 1"})
     cr.execute("ANALYZE res_partner, halley_treatment_session, stock_move, stock_move_line")
     cr.commit()
     return lot
