@@ -1,15 +1,15 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-# What a lot recall reads: one row per completed treatment session and lot it
-# consumed (the done lines of its consumption moves, which carry the session:
-# returns do not), with the session's patient, company, date and practitioner.
-# Every filter on a lot or a company is pushed down to the move lines (their lot
-# index), so a recall reads the lines of its lots only, whatever the size of the
-# stock history, and never the moves. Grouped by session first: a session counts
-# once however many lines of the lot it used, without a sort per patient.
-RECALL_USAGE_SQL = """
-    SELECT min(sml.id) AS move_line_id, sml.lot_id, sum(sml.quantity_product_uom) AS quantity,
+# What a lot recall reads: the done move lines of lots that completed treatment
+# sessions consumed (a consumption move line carries its session; returns do not),
+# with the session's patient, company, date and practitioner (RECALL_LINES_SQL),
+# and the same grouped per session and lot (RECALL_USAGE_SQL: a session counts once
+# however many lines of the lot it used). Every filter on a lot or a company is
+# pushed down to the move lines (their lot index), so a recall reads the lines of
+# its lots only, whatever the size of the stock history, and never the moves.
+RECALL_LINES_SQL = """
+    SELECT sml.id AS move_line_id, sml.lot_id, sml.quantity_product_uom AS quantity,
            s.id AS session_id, s.patient_id, s.company_id, s.scheduled_start, s.practitioner_id
       FROM stock_move_line sml
       JOIN halley_treatment_session s ON s.id = sml.treatment_session_id
@@ -17,7 +17,12 @@ RECALL_USAGE_SQL = """
        AND sml.state = 'done'
        AND s.state = 'done'
        AND sml.company_id = s.company_id
-  GROUP BY s.id, sml.lot_id
+"""
+RECALL_USAGE_SQL = f"""
+    SELECT min(l.move_line_id) AS move_line_id, l.lot_id, sum(l.quantity) AS quantity,
+           l.session_id, l.patient_id, l.company_id, l.scheduled_start, l.practitioner_id
+      FROM ({RECALL_LINES_SQL}) l
+  GROUP BY l.session_id, l.lot_id, l.patient_id, l.company_id, l.scheduled_start, l.practitioner_id
 """
 
 
@@ -128,14 +133,11 @@ class HalleyLotRecallPatient(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT count(*), COALESCE(sum(p.sessions), 0)::bigint
-                  FROM (SELECT k.patient_id, count(*) AS sessions
-                          FROM (SELECT DISTINCT u.session_id, u.patient_id
-                                  FROM (%s) u
-                                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)) k
-                      GROUP BY k.patient_id) p
+                SELECT count(DISTINCT u.patient_id), count(DISTINCT u.session_id)
+                  FROM (%s) u
+                 WHERE u.lot_id = ANY(%s) AND u.company_id = ANY(%s)
                 """,
-                SQL(RECALL_USAGE_SQL),
+                SQL(RECALL_LINES_SQL),
                 lots.ids,
                 self.env.companies.ids,
             )
