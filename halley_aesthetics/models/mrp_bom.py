@@ -126,9 +126,10 @@ class MrpBom(models.Model):
         protocols = self.browse()
         if self.env.context.get(CLINIC_NAMES):
             protocols = self.filtered("is_treatment_protocol")
-        super(MrpBom, self - protocols)._compute_display_name()
+        res = super(MrpBom, self - protocols)._compute_display_name()
         for bom in protocols:
             bom.display_name = bom.clinic_name
+        return res
 
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):

@@ -28,9 +28,10 @@ class StockLocation(models.Model):
         rooms = self.browse()
         if self.env.context.get(CLINIC_NAMES):
             rooms = self.filtered("is_treatment_room")
-        super(StockLocation, self - rooms)._compute_display_name()
+        res = super(StockLocation, self - rooms)._compute_display_name()
         for room in rooms:
             room.display_name = room.name
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
