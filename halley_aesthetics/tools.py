@@ -27,6 +27,13 @@ def lock_rows(records):
         records.invalidate_recordset()
 
 
+# Context key of the clinic's screens (set in their actions and fields' context):
+# rooms and protocols are shown by their clinic name ("Treatment Room 1", "Rejuran
+# Skin Healer") instead of Odoo's full names ("WH/Stock/Treatment Room 1",
+# "Rejuran Skin Healer: [TRT-RJ] Rejuran Skin Healer session"). Inventory's and
+# Manufacturing's own screens do not set it and keep Odoo's names.
+CLINIC_NAMES = "halley_clinic_names"
+
 # Clinic users who may see the clinic's records from other apps' screens (packages
 # on invoice lines, sessions and packages on a contact). Everyone else in the same
 # Odoo reads and writes invoices and contacts exactly as without the addon: fields

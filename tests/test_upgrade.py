@@ -112,6 +112,9 @@ print("AFTER", json.dumps({
     "aftercare": [sorted(set(done_before.mapped("aftercare_state"))), s.aftercare_state,
                   aftercare.report_template_ids == env.ref("halley_aesthetics.action_report_halley_aftercare"),
                   "hot water" in aftercare.body_html, "aftercare_instructions" in aftercare.body_html],
+    # The noupdate templates' released texts name the treatment by its clinic name.
+    "clinic_words": [aftercare.subject, "object.protocol_id.clinic_name" in
+                     env.ref("halley_aesthetics.mail_template_halley_session_reminder").body_html],
     "leaked": sorted(set(open_b.screening_ids.mapped("previous_answer")) - {False}),
     "recall_on_contact": len(grace.message_ids.filtered(lambda m: "RJ24A017" in (m.body or ""))),
     "recall_on_notice": [notice.message_id.model, "RJ24A017" in (notice.message_id.body or ""),
@@ -228,5 +231,8 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         # Sheets sent by the release are not sent again; the noupdate template attaches
         # the report and shows the protocol's instructions; a new Done waits for the cron.
         assert checks["aftercare"] == [["sent"], "to_send", True, False, True]
+        assert checks["clinic_words"] == [
+            "Your aftercare after today's treatment ({{ object.protocol_id.clinic_name }})", True
+        ]
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from ..tools import check_workflow_fields, lock_rows
+from ..tools import CLINIC_NAMES, check_workflow_fields, lock_rows
 
 # What a package is (sold what, to whom, for how much) and where it stands: set by
 # the invoice that sells it, its sessions and its credit note (as superuser), never
@@ -355,6 +355,7 @@ class HalleyPatientPackage(models.Model):
         action["context"] = {
             "default_package_id": self.id,
             "default_patient_id": self.patient_id.id,
+            CLINIC_NAMES: True,
         }
         return action
 

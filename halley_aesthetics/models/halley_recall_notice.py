@@ -149,18 +149,21 @@ class HalleyRecallNotice(models.Model):
             with self.env.cr.savepoint():
                 if lead.email:
                     uses = sorted(
-                        ((session.scheduled_start, notice.lot_id) for notice in notices for session in notice.session_ids),
+                        ((session.scheduled_start, notice.lot_id, session.protocol_id)
+                         for notice in notices for session in notice.session_ids),
                         key=lambda use: (use[0], use[1].name),
                     )
+                    # In words: the product and the treatment without internal codes.
                     details = Markup("<ul>%s</ul>") % Markup("").join(
                         Markup("<li>%s</li>")
                         % as_sender.env._(
-                            "%(product)s, lot %(lot)s: your session of %(date)s",
-                            product=lot.product_id.display_name,
+                            "%(product)s, lot %(lot)s: your %(treatment)s session of %(date)s",
+                            product=lot.product_id.with_context(lang=as_sender.env.lang).name,
                             lot=lot.name,
-                            date=format_date(as_sender.env, date),
+                            treatment=protocol.with_context(lang=as_sender.env.lang).clinic_name,
+                            date=format_date(as_sender.env, date, date_format="d MMM y"),
                         )
-                        for date, lot in uses
+                        for date, lot, protocol in uses
                     )
                     rendered = Markup(as_sender._halley_render_body(lead.recall_body, patient))
                     message = lead.with_context(mail_notify_force_send=False).message_post(

@@ -37,6 +37,9 @@ class HalleyTreatmentSession(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "scheduled_start desc, id desc"
     _check_company_auto = True
+    # Staff read a session as "Grace Lim · Rejuran Skin Healer" (its display name);
+    # its reference (SES/2026/00002) stays on its form and is still searched.
+    _rec_names_search = ["name", "patient_id"]
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/"
@@ -163,6 +166,15 @@ class HalleyTreatmentSession(models.Model):
     color = fields.Integer(related="practitioner_id.color", string="Colour")
 
     # ------------------------------------------------------------------ computes
+
+    @api.depends("name", "patient_id.name", "protocol_id.clinic_name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """Patient · treatment, in words ("Grace Lim · Rejuran Skin Healer"): the
+        calendar, the cards, and every record that refers to a session."""
+        for session in self:
+            words = [session.patient_id.name, session.protocol_id.clinic_name]
+            session.display_name = " · ".join(word for word in words if word) or session.name
 
     @api.model
     def _group_expand_states(self, states, domain):
@@ -384,7 +396,7 @@ class HalleyTreatmentSession(models.Model):
                             "%(product)s in %(room)s: %(needed)s %(uom)s needed, "
                             "%(available)s %(uom)s available",
                             product=move.product_id.display_name,
-                            room=session.room_id.display_name,
+                            room=session.room_id.name,
                             needed=move.product_uom_qty,
                             available=move.quantity,
                             uom=move.product_uom.name,
@@ -536,7 +548,7 @@ class HalleyTreatmentSession(models.Model):
                 self.env._(
                     "The protocol %(protocol)s has no components: add what a session "
                     "consumes before booking it.",
-                    protocol=protocol.display_name,
+                    protocol=protocol.clinic_name,
                 )
             )
         if not self.room_id.is_treatment_room or self.room_id.usage != "internal":
@@ -545,7 +557,7 @@ class HalleyTreatmentSession(models.Model):
             )
         if not self.treatment_product_id:
             raise UserError(
-                self.env._("The protocol %(protocol)s has no treatment product.", protocol=protocol.display_name)
+                self.env._("The protocol %(protocol)s has no treatment product.", protocol=protocol.clinic_name)
             )
 
     def _prepare_consumption_picking_vals(self):
@@ -656,7 +668,7 @@ class HalleyTreatmentSession(models.Model):
             body=self.env._(
                 "Session cancelled after completion: the stock it used was returned to "
                 "%(room)s with %(picking)s.",
-                room=self.room_id.display_name,
+                room=self.room_id.name,
                 picking=Markup(return_picking._get_html_link()),
             )
         )

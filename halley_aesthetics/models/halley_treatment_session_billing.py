@@ -101,7 +101,7 @@ class HalleyTreatmentSession(models.Model):
         action = self.env["ir.actions.act_window"]._halley_for_records(
             "account.action_move_out_invoice_type", invoices
         )
-        action["context"] = {"default_move_type": "out_invoice"}
+        action["context"] = {**action["context"], "default_move_type": "out_invoice"}
         return action
 
     def _prepare_invoice_line_vals(self):
@@ -109,17 +109,25 @@ class HalleyTreatmentSession(models.Model):
         return {
             "product_id": self.treatment_product_id.id,
             "quantity": 1.0,
-            "name": self.env._(
-                "%(session)s: %(treatment)s on %(date)s%(by)s",
-                session=self.name,
-                treatment=self.protocol_id.display_name,
-                date=format_date(self.env, fields.Datetime.context_timestamp(self, self.scheduled_start)),
-                by=self.env._(" by %(who)s", who=self.practitioner_id.name)
-                if self.practitioner_id
-                else "",
-            ),
+            "name": self._invoice_line_text(),
             "treatment_session_id": self.id,
         }
+
+    def _invoice_line_text(self):
+        """What the patient reads on her invoice: "Rejuran Skin Healer, 26 Nov 2026,
+        Dr. Rachel Tan" (the treatment in her language, the day in her time zone,
+        else the clinic's; no practitioner, no trailing comma)."""
+        self.ensure_one()
+        patient = self.patient_id
+        lang = patient.lang or self.env.lang
+        tz = patient.tz or self.company_id.partner_id.tz or self.env.context.get("tz") or "UTC"
+        day = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.scheduled_start)
+        words = [
+            self.protocol_id.with_context(lang=lang).clinic_name,
+            format_date(self.env, day.date(), lang_code=lang, date_format="d MMM y"),
+            self.practitioner_id.name,
+        ]
+        return ", ".join(word for word in words if word)
 
     def action_view_invoices(self):
         self.ensure_one()

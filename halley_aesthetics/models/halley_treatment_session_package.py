@@ -173,7 +173,7 @@ class HalleyTreatmentSession(models.Model):
                     self.env._(
                         "The package %(package)s does not include %(protocol)s sessions.",
                         package=name,
-                        protocol=session.protocol_id.display_name,
+                        protocol=session.protocol_id.clinic_name,
                     )
                 )
             if package.refund_line_id:
@@ -202,7 +202,7 @@ class HalleyTreatmentSession(models.Model):
                         "The package %(package)s has no %(protocol)s session left: "
                         "%(used)s of %(bought)s used%(refunded)s.",
                         package=name,
-                        protocol=session.protocol_id.display_name,
+                        protocol=session.protocol_id.clinic_name,
                         used=line.sessions_used,
                         bought=line.sessions_bought,
                         refunded=self.env._(", %(n)s refunded", n=line.sessions_refunded)

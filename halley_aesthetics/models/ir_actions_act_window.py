@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..tools import CLINIC_NAMES
+
 
 class IrActionsActWindow(models.Model):
     _inherit = "ir.actions.act_window"
@@ -7,10 +9,13 @@ class IrActionsActWindow(models.Model):
     @api.model
     def _halley_for_records(self, xmlid, records):
         """The window action ``xmlid`` showing just ``records``: their form when
-        there is one, a list otherwise (smart buttons of sessions and packages)."""
+        there is one, a list otherwise (smart buttons of sessions and packages).
+        They open Odoo's own screens (transfers, invoices, scraps): the clinic's
+        names, which the web client would carry over from the clinic's screen,
+        are switched off there."""
         action = self._for_xml_id(xmlid)
         action["domain"] = [("id", "in", records.ids)]
-        action["context"] = {}
+        action["context"] = {CLINIC_NAMES: False}
         if len(records) == 1:
             action.update(views=[(False, "form")], res_id=records.id)
         return action

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
+from ..tools import CLINIC_NAMES
+
 
 class MrpBom(models.Model):
     _inherit = "mrp.bom"
@@ -46,6 +48,13 @@ class MrpBom(models.Model):
         "protocol_id",
         "question_id",
         string="Screening questions",
+    )
+    clinic_name = fields.Char(
+        string="Clinic name",
+        compute="_compute_clinic_name",
+        help="How patients and staff read the protocol (emails, aftercare sheet, invoice "
+        "lines, the clinic's screens): its reference, else its treatment's name, without "
+        "the internal code.",
     )
     session_minutes = fields.Integer(
         string="Session (min)",
@@ -121,6 +130,25 @@ class MrpBom(models.Model):
                 )
             result[bom.id] = dict(quantities)
         return result
+
+    @api.depends("code", "product_id.name", "product_tmpl_id.name")
+    @api.depends_context("lang")
+    def _compute_clinic_name(self):
+        for bom in self:
+            bom.clinic_name = (bom.code or "").strip() or (bom.product_id or bom.product_tmpl_id).name or ""
+
+    @api.depends("is_treatment_protocol", "code", "product_id.name", "product_tmpl_id.name")
+    @api.depends_context(CLINIC_NAMES)
+    def _compute_display_name(self):
+        """On the clinic's screens (``halley_clinic_names`` in the context), a
+        protocol reads as its clinic name; everywhere else as Odoo names a BoM."""
+        protocols = self.browse()
+        if self.env.context.get(CLINIC_NAMES):
+            protocols = self.filtered("is_treatment_protocol")
+        res = super(MrpBom, self - protocols)._compute_display_name()
+        for bom in protocols:
+            bom.display_name = bom.clinic_name
+        return res
 
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):

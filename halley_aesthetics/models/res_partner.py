@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
-from ..tools import CLINIC_GROUPS, CLINICIAN_GROUPS, check_domain_field_access
+from ..tools import CLINIC_GROUPS, CLINIC_NAMES, CLINICIAN_GROUPS, check_domain_field_access
 
 # The clinic's one2many fields on a contact: which patients have sessions,
 # packages, access-log entries or recall notices.
@@ -90,7 +90,7 @@ class ResPartner(models.Model):
             "halley_aesthetics.halley_treatment_session_action"
         )
         action["domain"] = [("patient_id", "=", self.id)]
-        action["context"] = {"default_patient_id": self.id}
+        action["context"] = {"default_patient_id": self.id, CLINIC_NAMES: True}
         return action
 
     # ------------------------------------------------------------------ PDPA
@@ -177,7 +177,7 @@ class ResPartner(models.Model):
             "sessions",
             ["Session", "Start", "End", "Treatment", "Room", "Practitioner", "Status", "Package",
              "Invoicing", "Completed on", "Difference from the protocol", "Clinical notes"],
-            [[s.name, s.scheduled_start, s.scheduled_end, s.protocol_id.display_name, s.room_id.name,
+            [[s.name, s.scheduled_start, s.scheduled_end, s.protocol_id.clinic_name, s.room_id.name,
               s.practitioner_id.name, _label(s, "state"), s.package_id.name, _label(s, "invoice_status"),
               s.date_done, s.deviation_reason, html2plaintext(s.notes or "")] for s in sessions],
         )

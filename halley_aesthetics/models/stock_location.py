@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import CLINIC_NAMES
+
 
 class StockLocation(models.Model):
     _inherit = "stock.location"
@@ -16,6 +18,20 @@ class StockLocation(models.Model):
         groups="stock.group_stock_user",
         help="Min/max rules of the room, refilled from the clinic's store by internal transfer.",
     )
+
+    @api.depends("is_treatment_room", "name")
+    @api.depends_context(CLINIC_NAMES)
+    def _compute_display_name(self):
+        """On the clinic's screens (``halley_clinic_names`` in the context), a
+        treatment room reads as its own name ("Treatment Room 1"); everywhere else,
+        Inventory's screens included, as Odoo's full name ("WH/Stock/Treatment Room 1")."""
+        rooms = self.browse()
+        if self.env.context.get(CLINIC_NAMES):
+            rooms = self.filtered("is_treatment_room")
+        res = super(StockLocation, self - rooms)._compute_display_name()
+        for room in rooms:
+            room.display_name = room.name
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -68,7 +68,7 @@ class StockMove(models.Model):
                 self.env._(
                     "The consumption of %(session)s is recorded on the session while it is in "
                     "progress: only the quantity used and its lots can be entered.",
-                    session=session.display_name,
+                    session=session.name,
                 )
             )
         if "quantity" in vals:
@@ -77,7 +77,7 @@ class StockMove(models.Model):
                 raise UserError(
                     self.env._(
                         "The quantity used in %(session)s is a number and never negative (not %(value)r).",
-                        session=session.display_name,
+                        session=session.name,
                         value=quantity,
                     )
                 )

@@ -57,7 +57,7 @@ class StockMoveLine(models.Model):
                         "%(product)s used in %(session)s is taken from %(room)s, not from "
                         "%(location)s.",
                         product=line.product_id.display_name,
-                        session=session.display_name,
+                        session=session.name,
                         room=room.display_name,
                         location=line.location_id.display_name,
                     )

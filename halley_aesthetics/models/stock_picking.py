@@ -33,7 +33,7 @@ class StockPicking(models.Model):
                     "%(transfer)s is the stock of the treatment session %(session)s: it is "
                     "%(action)s from the session, not from Inventory.",
                     transfer=transfer.display_name,
-                    session=session.display_name,
+                    session=session.name,
                     action=action,
                 )
             )

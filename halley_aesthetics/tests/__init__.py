@@ -17,3 +17,4 @@ from . import test_billing_integrity
 from . import test_role_matrix
 from . import test_workflow_integrity
 from . import test_warehouse_types
+from . import test_clinic_words

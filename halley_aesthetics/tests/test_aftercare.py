@@ -99,7 +99,7 @@ class TestAftercare(HalleyPackageCommon):
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual(mail.recipient_ids, self.patient)
         self.assertEqual(mail.attachment_ids, sheet)
-        self.assertIn(session.name, mail.subject)
+        self.assertEqual(mail.subject, "Your aftercare after today's treatment (T Rejuran Skin Healer)")
         self.assertIn("No sauna for two days.", mail.body_html, "the protocol's instructions in the email too")
         self.assertNotIn("hot water", mail.body_html)
         message = self._aftercare_messages(session)

@@ -37,7 +37,7 @@ class TestPayPerSession(HalleyPackageCommon):
             sorted(grace_invoice.invoice_line_ids.mapped("price_unit")), [280.0, 350.0]
         )
         self.assertEqual(grace_invoice.amount_untaxed, 630.0)
-        self.assertIn(grace_1.name, grace_1.invoice_line_ids.name)
+        self.assertEqual(grace_1.invoice_line_ids.name, "T Rejuran Skin Healer, 24 Nov 2026, Dr. Test")
         aisha_invoice = invoices - grace_invoice
         self.assertEqual(aisha_invoice.invoice_line_ids.treatment_session_id, aisha)
         self.assertEqual(set(sessions.mapped("invoice_status")), {"invoiced"})

@@ -166,7 +166,8 @@ class TestPackageRedemption(HalleyPackageCommon):
         self.assertEqual(len(history), 1, "one note for the batch on the package")
         for number, session in enumerate(sessions, start=1):
             self.assertIn(f"Session {number} of 3 redeemed by", history.body)
-            self.assertIn(session.name, history.body)
+            self.assertIn(f'data-oe-id="{session.id}"', history.body)
+        self.assertIn("T Patient Aisha · T Baby Skin Trio", history.body, "sessions named in words")
         for session in sessions:  # each record says what it used, lot by lot
             log = session.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
             self.assertEqual(len(log), 1)

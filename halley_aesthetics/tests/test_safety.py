@@ -293,6 +293,8 @@ class TestLotRecall(HalleyPackageCommon):
         self.assertEqual((message.model, message.res_id), ("halley.recall.notice", grace_notice.id))
         self.assertFalse(self.patient.message_ids.filtered(lambda m: "TRJ-EARLY" in (m.body or "")))
         self.assertIn("TRJ-EARLY", message.body)
+        # In words: the product and her treatment, the day (no internal code, no seconds).
+        self.assertIn("T Rejuran vial, lot TRJ-EARLY: your T Rejuran Skin Healer session of 24 Nov 2026", message.body)
         self.assertIn("Dear T Patient Grace,", message.body, "the template is rendered for each patient")
         self.assertEqual(message.subject, "Recall of T Rejuran")
         self.assertEqual(message.author_id, self.manager.partner_id, "from the manager who sent it")
