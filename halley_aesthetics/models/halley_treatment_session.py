@@ -207,10 +207,15 @@ class HalleyTreatmentSession(models.Model):
                 lambda ml: ml.move_id.treatment_session_id == session
             )
 
-    @api.depends("move_ids.quantity", "move_ids.protocol_quantity", "move_ids.state")
+    @api.depends("move_ids.quantity", "move_ids.protocol_quantity", "move_ids.state", "state")
     def _compute_has_deviation(self):
+        """What was used differs from the protocol: a session not started has used
+        nothing yet (its quantities are what is reserved), so it has no deviation."""
         for session in self:
             lines = []
+            if session.state not in ("in_progress", "done"):
+                session.has_deviation, session.deviation_summary = False, ""
+                continue
             for move in session.move_ids.filtered(lambda m: m.state != "cancel"):
                 rounding = move.product_uom.rounding
                 if float_compare(

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval, time
 
 _logger = logging.getLogger(__name__)
@@ -57,6 +58,15 @@ class HalleyTreatmentSession(models.Model):
 
     def action_print_aftercare(self):
         return self.env.ref("halley_aesthetics.action_report_halley_aftercare").report_action(self)
+
+    def action_open_aftercare_sheet(self):
+        """The aftercare sheet as the patient received it: the PDF itself, in a new
+        tab (its download URL checks the user's access to the session)."""
+        self.ensure_one()
+        sheet = self.aftercare_attachment_id
+        if not sheet:
+            raise UserError(self.env._("%(session)s has no aftercare sheet yet.", session=self.display_name))
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{sheet.id}", "target": "new"}
 
     def action_send_aftercare(self):
         """Send the aftercare sheet (again): after a failure, once the patient has

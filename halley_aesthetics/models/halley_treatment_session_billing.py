@@ -34,6 +34,12 @@ class HalleyTreatmentSession(models.Model):
         string="Invoicing",
     )
 
+    treatment_price = fields.Float(
+        related="treatment_product_id.lst_price",
+        string="Price",
+        help="The treatment's sales price: what its invoice line starts from.",
+    )
+
     @api.depends(
         "state", "package_redeemed",
         "invoice_line_ids.quantity", "invoice_line_ids.parent_state", "invoice_line_ids.move_id.move_type",

@@ -4,6 +4,11 @@ from odoo.exceptions import UserError
 from ..tools import CLINICIAN_GROUPS
 
 
+def _bullets(items):
+    """One item per line, as the error dialog shows them."""
+    return "\n".join(f"- {item}" for item in items)
+
+
 class HalleyTreatmentSession(models.Model):
     """Clinical safety of a session: the protocol's screening questions and the
     patient's consent, checked before the session may start."""
@@ -82,8 +87,23 @@ class HalleyTreatmentSession(models.Model):
     def action_use_previous_answers(self):
         """The patient confirms nothing changed: last time's answers are taken over
         for the questions not answered yet."""
-        for line in self.screening_ids.filtered(lambda ln: not ln.answer and ln.previous_answer):
-            line.answer = line.previous_answer
+        for session in self:
+            unanswered = session.screening_ids.filtered(lambda ln: not ln.answer)
+            if unanswered and not unanswered.filtered("previous_answer"):
+                raise UserError(
+                    self.env._(
+                        "%(patient)s has no earlier answers to these questions in this clinic: "
+                        "ask her each question.",
+                        patient=session.patient_id.display_name,
+                    )
+                )
+            for line in unanswered.filtered("previous_answer"):
+                line.answer = line.previous_answer
+        return True
+
+    def action_screening_all_no(self):
+        """The patient answered no to every question not answered yet: one click."""
+        self.screening_ids.filtered(lambda ln: not ln.answer).write({"answer": "no"})
         return True
 
     def action_record_consent(self):
@@ -107,19 +127,19 @@ class HalleyTreatmentSession(models.Model):
             if unanswered:
                 raise UserError(
                     self.env._(
-                        "Screen the patient before starting %(session)s: %(questions)s",
+                        "Screen the patient before starting %(session)s:\n%(questions)s",
                         session=session.name,
-                        questions="; ".join(unanswered.mapped("question")),
+                        questions=_bullets(unanswered.mapped("question")),
                     )
                 )
             stops = lines.filtered(lambda ln: ln.flagged and ln.severity == "hard_stop")
             if stops:
                 raise UserError(
                     self.env._(
-                        "%(session)s cannot start: the screening has a hard stop (%(questions)s). "
-                        "Do not treat; discuss an alternative with the patient.",
+                        "%(session)s cannot start: the screening has a hard stop. Do not treat; "
+                        "discuss an alternative with the patient.\n%(questions)s",
                         session=session.name,
-                        questions="; ".join(stops.mapped("question")),
+                        questions=_bullets(stops.mapped("question")),
                     )
                 )
             warnings = lines.filtered(
@@ -128,10 +148,10 @@ class HalleyTreatmentSession(models.Model):
             if warnings:
                 raise UserError(
                     self.env._(
-                        "Acknowledge the screening warnings of %(session)s before starting: "
+                        "Acknowledge the screening warnings of %(session)s before starting:\n"
                         "%(questions)s",
                         session=session.name,
-                        questions="; ".join(warnings.mapped("question")),
+                        questions=_bullets(warnings.mapped("question")),
                     )
                 )
             if not session.has_procedure_consent:

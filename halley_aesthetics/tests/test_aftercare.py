@@ -92,6 +92,9 @@ class TestAftercare(HalleyPackageCommon):
             self.assertIn(expected, content)
         self.assertNotIn("TRJ-LATE", content)
         self.assertNotIn(FALLBACK, content)
+        # The session's Aftercare tab opens the sheet itself.
+        action = session.with_user(self.practitioner).action_open_aftercare_sheet()
+        self.assertEqual((action["type"], action["url"]), ("ir.actions.act_url", f"/web/content/{sheet.id}"))
         # One email, in Odoo's mail queue (sent by its cron, triggered), to the
         # patient, with the sheet; posted on the session's chatter.
         mail = self._mails(session)

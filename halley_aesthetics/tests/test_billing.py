@@ -1,9 +1,11 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import NOW, HalleyPackageCommon
 
@@ -98,6 +100,34 @@ class TestPayPerSession(HalleyPackageCommon):
         self.assertEqual(session.invoice_status, "package")
         with self.assertRaisesRegex(UserError, "None of the selected sessions"):
             session.with_user(self.billing).action_create_invoices()
+
+    def test_billing_screens(self):
+        grace_1, grace_2, aisha = self._done_sessions()
+        # To invoice: grouped per patient and open, each session's price, Create
+        # invoices at hand once sessions are selected.
+        action = self.env.ref("halley_aesthetics.halley_treatment_session_action_to_invoice")
+        Session = self.env["halley.treatment.session"].with_user(self.billing)
+        list_view = action.view_ids.filtered(lambda v: v.view_mode == "list").view_id
+        arch = etree.fromstring(Session.get_views([(list_view.id, "list")])["views"]["list"]["arch"])
+        self.assertEqual(arch.get("expand"), "1", "the patients' groups open unfolded")
+        self.assertTrue(arch.xpath("//header/button[@name='action_create_invoices']"))
+        self.assertTrue(arch.xpath("//field[@name='treatment_price']"))
+        self.assertEqual(
+            sorted(Session.browse((grace_1 | grace_2).ids).mapped("treatment_price")), [280.0, 350.0],
+            "the prices the invoice lines will carry",
+        )
+        # Billing > Invoices: the patients' invoices, not every customer's.
+        customer = self.env["res.partner"].create({"name": "T Wholesale customer"})
+        theirs = self._invoice([(grace_1.treatment_product_id, 1)], patient=customer)
+        created = (grace_1 | grace_2 | aisha).with_user(self.billing).action_create_invoices()
+        ours = self.env["account.move"].search(created["domain"])
+        menu = self.env.ref("halley_aesthetics.menu_clinic_billing_invoices")
+        patient_invoices = self.env.ref("halley_aesthetics.account_move_action_halley_patient_invoices")
+        self.assertEqual(menu.action, patient_invoices)
+        listed = self.env["account.move"].with_user(self.billing).search(
+            safe_eval(patient_invoices.domain)
+        )
+        self.assertEqual(listed & (ours | theirs), ours)
 
     def test_who_may_invoice(self):
         session = self._run(self._session())

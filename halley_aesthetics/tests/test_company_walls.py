@@ -47,7 +47,8 @@ class TestCompanyWalls(HalleyPackageCommon):
         line = session_b.screening_ids
         self.assertEqual(line.question_id, self.question)
         self.assertFalse(line.previous_answer, "company A's answer stays in company A")
-        session_b.action_use_previous_answers()
+        with self.assertRaisesRegex(UserError, "has no earlier answers to these questions in this clinic"):
+            session_b.action_use_previous_answers()
         self.assertFalse(line.answer)
         # Company A's next session does offer it.
         session_a2 = self.env["halley.treatment.session"].with_user(self.manager_a).create(

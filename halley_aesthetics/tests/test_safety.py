@@ -51,7 +51,7 @@ class TestSafety(HalleyPackageCommon):
         ha = self._session(protocol=self.protocol_ha)
         self.assertFalse(ha.screening_ids, "no question set for this protocol")
         rejuran.with_user(self.practitioner).action_confirm()
-        with self.assertRaisesRegex(UserError, "Screen the patient before starting .*T Bleeding disorder"):
+        with self.assertRaisesRegex(UserError, r"(?s)Screen the patient before starting .*:\n- T Bleeding disorder\?\n- "):
             rejuran.with_user(self.practitioner).action_start()
         self.assertEqual(rejuran.state, "confirmed")
 
@@ -62,7 +62,7 @@ class TestSafety(HalleyPackageCommon):
             {"name": "T Keloid history?", "severity": "warning", "protocol_ids": [Command.set(self.protocol_rejuran.ids)]}
         )
         self.assertIn(late, session.screening_ids.question_id, "offered at once")
-        with self.assertRaisesRegex(UserError, "Screen the patient before starting .*T Keloid history"):
+        with self.assertRaisesRegex(UserError, r"Screen the patient before starting .*:\n- T Keloid history\?$"):
             session.action_start()
         session.screening_ids.filtered(lambda ln: ln.question_id == late).answer = "no"
         session.action_start()
@@ -72,7 +72,10 @@ class TestSafety(HalleyPackageCommon):
         session = self._session()
         self._answer(session, bleeding="yes")
         session.action_confirm()
-        with self.assertRaisesRegex(UserError, r"cannot start: the screening has a hard stop \(T Bleeding disorder\?\)"):
+        with self.assertRaisesRegex(
+            UserError, r"cannot start: the screening has a hard stop\. Do not treat; discuss an alternative with the "
+            r"patient\.\n- T Bleeding disorder\?$"
+        ):
             session.with_user(self.practitioner).action_start()
         self.assertEqual(session.state, "confirmed")
         self.assertFalse(session.picking_id.move_ids.move_line_ids, "nothing reserved")
@@ -82,7 +85,7 @@ class TestSafety(HalleyPackageCommon):
         self._answer(session, anticoagulant="yes")
         session.action_confirm()
         as_doctor = session.with_user(self.practitioner)
-        with self.assertRaisesRegex(UserError, "Acknowledge the screening warnings .*T Anticoagulants"):
+        with self.assertRaisesRegex(UserError, r"Acknowledge the screening warnings .*:\n- T Anticoagulants"):
             as_doctor.action_start()
         line = as_doctor.screening_ids.filtered(lambda ln: ln.question_id == self.q_anticoagulant)
         line.write({"acknowledged": True, "note": "Aspirin 100 mg; bruising risk explained"})
@@ -123,6 +126,29 @@ class TestSafety(HalleyPackageCommon):
             {ln.question_id: ln.answer for ln in second.screening_ids},
             {self.q_bleeding: "no", self.q_anticoagulant: "yes", self.q_fish: "no"},
         )
+
+    def test_all_no_in_one_click(self):
+        session = self._session()
+        line = session.screening_ids.filtered(lambda ln: ln.question_id == self.q_anticoagulant)
+        line.write({"answer": "yes", "acknowledged": True})
+        session.with_user(self.practitioner).action_screening_all_no()
+        self.assertEqual(
+            {ln.question_id: ln.answer for ln in session.screening_ids},
+            {self.q_bleeding: "no", self.q_anticoagulant: "yes", self.q_fish: "no"},
+            "the questions not answered yet: an answer given stays",
+        )
+        self.assertTrue(line.acknowledged)
+        session.action_confirm()
+        session.with_user(self.practitioner).action_start()
+        self.assertEqual(session.state, "in_progress")
+
+    def test_same_answers_without_a_previous_session_says_so(self):
+        session = self._session()
+        with self.assertRaisesRegex(
+            UserError, "T Patient Grace has no earlier answers to these questions in this clinic: ask her each question"
+        ):
+            session.with_user(self.practitioner).action_use_previous_answers()
+        self.assertFalse(any(session.screening_ids.mapped("answer")))
 
     # ------------------------------------------------------------------ consent
 

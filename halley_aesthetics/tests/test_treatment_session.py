@@ -115,7 +115,9 @@ class TestTreatmentSession(HalleyCommon):
     def test_practitioner_changes_lot_and_quantity_with_a_reason(self):
         session = self._session(user=self.practitioner)
         session.action_confirm()
+        self.assertFalse(session.has_deviation, "nothing is used before the session starts")
         session.action_start()
+        self.assertFalse(session.has_deviation, "started: the protocol's quantities are reserved")
         # the practitioner takes a vial of the later lot and uses more cream
         rejuran_line = self.move_of(session, self.rejuran).move_line_ids
         rejuran_line.with_user(self.practitioner).lot_id = self.lot_rj_late
