@@ -56,6 +56,13 @@ class MrpBom(models.Model):
         "lines, the clinic's screens): its reference, else its treatment's name, without "
         "the internal code.",
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    session_cost = fields.Monetary(
+        string="Cost per session",
+        compute="_compute_session_cost",
+        currency_field="currency_id",
+        help="What one session's consumables cost at their current cost price.",
+    )
     session_minutes = fields.Integer(
         string="Session (min)",
         compute="_compute_session_minutes",
@@ -149,6 +156,21 @@ class MrpBom(models.Model):
         for bom in protocols:
             bom.display_name = bom.clinic_name
         return res
+
+    @api.depends("bom_line_ids.product_qty", "bom_line_ids.product_uom_id", "bom_line_ids.product_id", "product_qty")
+    @api.depends_context("company")
+    def _compute_session_cost(self):
+        protocols = self.filtered(lambda bom: bom.id and bom.is_treatment_protocol)
+        (self - protocols).session_cost = 0.0
+        if not protocols:
+            return
+        per_session = protocols._halley_components_per_sessions()
+        for bom in protocols:
+            company = bom.company_id or self.env.company
+            products = self.env["product.product"].with_company(company).browse(list(per_session[bom.id]))
+            bom.session_cost = sum(
+                product.standard_price * per_session[bom.id][product.id] for product in products
+            )
 
     @api.depends("procedure_minutes", "numbing_minutes")
     def _compute_session_minutes(self):
