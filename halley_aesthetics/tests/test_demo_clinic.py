@@ -14,6 +14,20 @@ class TestDemoClinic(TransactionCase):
         if not self.env.ref("halley_aesthetics.bom_rejuran_demo", raise_if_not_found=False):
             self.skipTest("demo data not installed")
 
+    def test_demo_staff_land_on_the_clinic_in_its_time_zone(self):
+        for user_xmlid, action_xmlid in (
+            ("user_doctor_demo", "halley_treatment_session_action"),
+            ("user_nurse_demo", "halley_treatment_session_action"),
+            ("user_billing_demo", "halley_treatment_session_action_to_invoice"),
+        ):
+            with self.subTest(user=user_xmlid):
+                user = self.env.ref(f"halley_aesthetics.{user_xmlid}")
+                action = self.env.ref(f"halley_aesthetics.{action_xmlid}")
+                self.assertEqual((user.tz, user.action_id.id), ("Asia/Singapore", action.id))
+                # What the web client loads as her home: her own screen, readable by her.
+                self.assertEqual(self.env["ir.actions.actions"].with_user(user)._for_xml_id(
+                    f"halley_aesthetics.{action_xmlid}")["res_model"], "halley.treatment.session")
+
     def test_demo_session_was_completed_with_its_lots(self):
         session = self.env.ref("halley_aesthetics.session_grace_1_demo")
         self.assertEqual(session.state, "done")
