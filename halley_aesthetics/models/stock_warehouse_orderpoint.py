@@ -53,6 +53,22 @@ class StockWarehouseOrderpoint(models.Model):
         "already requested.",
     )
 
+    halley_vendor_id = fields.Many2one(
+        "res.partner",
+        string="Supplied by",
+        compute="_compute_halley_vendor_id",
+        help="Who the rule buys from: its supplier line's vendor, else the product's first "
+        "vendor for the rule's company.",
+    )
+
+    @api.depends("supplier_id", "product_id.seller_ids", "company_id")
+    def _compute_halley_vendor_id(self):
+        for orderpoint in self:
+            sellers = orderpoint.supplier_id or orderpoint.product_id.seller_ids.filtered(
+                lambda seller: seller.company_id in (orderpoint.company_id, self.env["res.company"])
+            )
+            orderpoint.halley_vendor_id = sellers[:1].partner_id
+
     @api.constrains("product_id")
     def _check_not_a_treatment_kit(self):
         for orderpoint in self:

@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -59,6 +60,22 @@ class TestReorder(HalleyPackageCommon):
     def _to_order(self):
         self.env.invalidate_all()  # forecasts are read from the product, per context
         return self.rule.qty_to_order
+
+    def test_replenishment_names_supplier_and_room(self):
+        """The clinic's Replenishment reads at a glance: who supplies each rule (its
+        supplier line, else the product's first vendor) and rooms by their name."""
+        Rule = self.env["stock.warehouse.orderpoint"].with_user(self.manager)
+        rule = Rule.browse(self.rule.id)
+        self.assertEqual(rule.halley_vendor_id, self.supplier, "the product's first vendor")
+        self.rule.supplier_id = self.rejuran.seller_ids.filtered(lambda s: s.partner_id == self.other_supplier)
+        self.assertEqual(rule.halley_vendor_id, self.other_supplier, "the rule's own supplier line")
+        view = self.env.ref("halley_aesthetics.stock_warehouse_orderpoint_view_list_halley")
+        arch = etree.fromstring(Rule.get_views([(view.id, "list")])["views"]["list"]["arch"])
+        self.assertTrue(arch.xpath("//field[@name='halley_vendor_id'][not(@optional='hide')]"))
+        self.assertIn("'halley_clinic_names': True", arch.xpath("//field[@name='location_id']")[0].get("context"))
+        shown = [f.get("name") for f in arch.xpath("//field") if f.get("optional") != "hide"
+                 and f.get("column_invisible") not in ("True", "1")]
+        self.assertLessEqual(len(shown), 14, "what fits on a 1440 px screen")
 
     def test_booked_sessions_make_the_scheduler_buy_ahead(self):
         # Nothing booked: 8 on hand, above the minimum of 4, nothing to order.
