@@ -759,7 +759,9 @@ def _done_setup(env, protocol, room):
     patients = env["halley.patient.package"].search(
         [("line_ids.protocol_id", "=", protocol.id), ("state", "=", "active")], limit=BATCH_N + 1
     ).patient_id
-    assert len(patients) == BATCH_N + 1, "not enough package patients for the Done lines"
+    assert len(patients) == BATCH_N + 1, (
+        f"not enough package patients for the Done lines ({len(patients)}): BENCH_PACKAGES of 1,010 or more"
+    )
     start = datetime.now().replace(second=0, microsecond=0)
     sessions = env["halley.treatment.session"]
     for patient in patients:
