@@ -36,3 +36,4 @@ from . import account_chart_template
 # SQL views over the tables above: last.
 from . import halley_package_ledger
 from . import halley_lot_recall_patient
+from . import halley_treatment_session_attendance

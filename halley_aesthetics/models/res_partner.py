@@ -13,7 +13,7 @@ from ..tools import CLINIC_GROUPS, CLINIC_NAMES, CLINICIAN_GROUPS, check_domain_
 # packages, access-log entries or recall notices.
 HALLEY_ONE2MANY = {"treatment_session_ids", "patient_package_ids", "halley_access_log_ids", "halley_recall_notice_ids"}
 HALLEY_GROUPED_FIELDS = HALLEY_ONE2MANY | {
-    "treatment_session_count", "patient_package_sessions_left",
+    "treatment_session_count", "patient_package_sessions_left", "halley_no_show_count",
     "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on",
 }
 
@@ -34,6 +34,10 @@ class ResPartner(models.Model):
     )
     treatment_session_count = fields.Integer(
         compute="_compute_treatment_session_count", string="Sessions", groups=CLINIC_GROUPS
+    )
+    halley_no_show_count = fields.Integer(
+        compute="_compute_halley_no_show_count", string="No-shows", groups=CLINIC_GROUPS,
+        help="Booked sessions the patient did not come to.",
     )
     patient_package_ids = fields.One2many(
         "halley.patient.package", "patient_id", string="Treatment packages", groups=CLINIC_GROUPS
@@ -84,12 +88,23 @@ class ResPartner(models.Model):
         for partner in self:
             partner.treatment_session_count = counts.get(partner, 0)
 
+    def _compute_halley_no_show_count(self):
+        counts = dict(
+            self.env["halley.treatment.session"]._read_group(
+                [("patient_id", "in", self.ids), ("no_show", "=", True)], ["patient_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.halley_no_show_count = counts.get(partner, 0)
+
     def action_view_treatment_sessions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "halley_aesthetics.halley_treatment_session_action"
         )
         action["domain"] = [("patient_id", "=", self.id)]
+        if self.env.context.get("halley_no_show"):
+            action["domain"].append(("no_show", "=", True))
         action["context"] = {"default_patient_id": self.id, CLINIC_NAMES: True}
         return action
 

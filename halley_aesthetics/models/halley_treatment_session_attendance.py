@@ -1,0 +1,63 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_datetime
+
+
+class HalleyTreatmentSession(models.Model):
+    """Attendance: a patient who does not come to a booked session is recorded as a
+    no-show. The session is cancelled (its booked consumption released, nothing
+    redeemed or invoiced) and stays as the record of it, counted on the patient."""
+
+    _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
+
+    no_show = fields.Boolean(
+        string="No-show",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The patient did not come to this session.",
+    )
+
+    def _halley_workflow_fields(self):
+        return super()._halley_workflow_fields() | {"no_show"}
+
+    def action_no_show(self):
+        """The patient did not come: cancel the booked session and keep it as a
+        no-show. Only for a booked session whose time has come."""
+        self.check_access("write")
+        now = fields.Datetime.now()
+        for session in self:
+            if session.state != "confirmed":
+                raise UserError(
+                    self.env._(
+                        "Only a booked session the patient did not come to is a no-show: "
+                        "%(session)s is %(state)s.",
+                        session=session.display_name,
+                        state=session._state_label(),
+                    )
+                )
+            if session.scheduled_start > now:
+                raise UserError(
+                    self.env._(
+                        "%(session)s is booked for %(when)s: record a no-show once its time has come.",
+                        session=session.display_name,
+                        when=format_datetime(self.env, session.scheduled_start, dt_format="d MMM y, HH:mm"),
+                    )
+                )
+        self.action_cancel()
+        self._workflow_write({"no_show": True})
+        self._message_log_batch(
+            bodies={session.id: self.env._("The patient did not come: no-show.") for session in self}
+        )
+        return True
+
+    def action_draft(self):
+        no_shows = self.filtered("no_show")
+        if no_shows:
+            raise UserError(
+                self.env._(
+                    "%(session)s is kept as a no-show: book a new session instead.",
+                    session=no_shows[0].display_name,
+                )
+            )
+        return super().action_draft()
