@@ -19,3 +19,4 @@ from . import test_workflow_integrity
 from . import test_warehouse_types
 from . import test_clinic_words
 from . import test_protocol_form
+from . import test_booking

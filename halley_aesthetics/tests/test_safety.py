@@ -427,7 +427,7 @@ class TestLotRecall(HalleyPackageCommon):
             [{"name": f"T Bulk patient {i}", "is_patient": True, "email": f"bulk{i}@example.com"} for i in range(22)]
         )
         for i, patient in enumerate(patients):  # first expiry first: 2 sessions of the small lot, then 20
-            self._run(self._session(protocol=protocol, patient=patient, start=NOW + relativedelta(minutes=i)))
+            self._run(self._session(protocol=protocol, patient=patient, start=NOW + relativedelta(hours=i)))
         Recall = self.env["halley.lot.recall"].with_user(self.manager)
         Patients = self.env["halley.lot.recall.patient"].with_user(self.manager)
         list_fields = {name: {} for name in ("patient_id", "email", "phone", "session_count", "first_date",
