@@ -30,7 +30,7 @@ class HalleyTreatmentSession(models.Model):
     _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     def init(self):
-        super().init()
+        res = super().init()
         # The clash check reads the held sessions overlapping a slot.
         self.env.cr.execute(
             """
@@ -40,6 +40,7 @@ class HalleyTreatmentSession(models.Model):
              WHERE state IN ('confirmed', 'in_progress', 'done')
             """
         )
+        return res
 
     # ------------------------------------------------------------------ workflow
 

@@ -212,12 +212,12 @@ class TestSafety(HalleyPackageCommon):
         self.assertEqual(followup.package_progress, "Session 2 of 3 (when done)")
 
     def test_no_follow_up_outside_a_course_or_after_the_last_session(self):
-        single = self._run(self._screened())
+        single = self._run(self._screened())  # an hour from now
         self.assertFalse(single.followup_session_id, "no package: no course")
         self._invoice([(self.trio_course, 1)])
         last = None
-        for days in (0, 21, 42):
-            last = self._screened(protocol=self.protocol_trio, start=NOW + relativedelta(days=days, hours=1))
+        for days in (0, 21, 42):  # the course starts after the single session
+            last = self._screened(protocol=self.protocol_trio, start=NOW + relativedelta(days=days, hours=3))
             self._run(last)
         self.assertFalse(last.followup_session_id, "the course is complete")
 
