@@ -1,5 +1,7 @@
 """Helpers shared by the addon's models."""
 
+import weakref
+
 import psycopg2.extensions
 
 from odoo import sql_db
@@ -164,6 +166,11 @@ def _has_read_nothing(cr):
     )
 
 
+# The second connection holding a transaction's turns, per cursor, until the
+# transaction ends.
+_TURNS_CURSORS = weakref.WeakKeyDictionary()
+
+
 def take_turns(env, keys_of):
     """Hold the advisory locks ``keys_of(cr)`` names ((key, id) pairs, read with
     ``cr``) until this transaction ends, taken in one order so that two callers
@@ -181,15 +188,17 @@ def take_turns(env, keys_of):
     read nothing): if not, what their previous holder committed meanwhile is not
     visible to it, and the caller must look again in a fresh snapshot."""
     cr = env.cr
-    side = cr.cache.get("halley_turns_cursor")
+    side = _TURNS_CURSORS.get(cr)
     if side is None and _has_read_nothing(cr):
         side = env.registry.cursor()
 
         def release(side=side):
-            cr.cache.pop("halley_turns_cursor", None)
+            # Runs when the transaction ends, also as the cursor closes (which
+            # has then dropped its own attributes: only its identity is used).
+            _TURNS_CURSORS.pop(cr, None)
             side.close()
 
-        cr.cache["halley_turns_cursor"] = side
+        _TURNS_CURSORS[cr] = side
         cr.postcommit.add(release)
         cr.postrollback.add(release)
         reader = fresh = side
@@ -204,7 +213,7 @@ def take_turns(env, keys_of):
             )
     except Exception:
         if fresh is not None:
-            cr.cache.pop("halley_turns_cursor", None)
+            _TURNS_CURSORS.pop(cr, None)
             side.close()
         raise
     return fresh is not None
