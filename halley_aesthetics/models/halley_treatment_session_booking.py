@@ -251,7 +251,7 @@ class HalleyTreatmentSession(models.Model):
         stop = fields.Datetime.context_timestamp(self, other.scheduled_end or other.scheduled_start)
         hours = {"start": start.strftime("%H:%M"), "end": stop.strftime("%H:%M")}
         date = format_date(self.env, start.date(), date_format="d MMM y")
-        treatment = other.treatment_product_id.name or other.protocol_id.display_name
+        treatment = other.protocol_id.clinic_name or other.treatment_product_id.name
         if kind == "room":
             return self.env._(
                 "%(room)s is already booked from %(start)s to %(end)s on %(date)s "
