@@ -49,6 +49,7 @@ SESSIONS = int(os.environ.get("BENCH_SESSIONS", "2000"))
 PATIENTS = PACKAGES + SESSIONS // 2
 RECALL_N = int(os.environ.get("BENCH_RECALL_N", "100000"))
 BATCH_N = 100  # sessions completed in one call
+BOOKED_DAYS = 56  # the booked sessions: over the next 8 weeks, 9:00 to 18:00
 # Peak memory needs a second run of the work, traced (slower): skipped after a first
 # run longer than this many seconds.
 TRACE_WITHIN = float(os.environ.get("BENCH_TRACE_WITHIN", "120"))
@@ -202,6 +203,13 @@ def build(env):
         [{"name": f"Bench room {i + 1}", "location_id": stock.id, "is_treatment_room": True,
           "removal_strategy_id": fefo.id} for i in range(ROOMS)]
     )
+    # A practitioner per room: the booked sessions are spread so that no room,
+    # practitioner or patient is booked twice at once (see the sessions below).
+    practitioners = env["res.users"].with_context(no_reset_password=True).create(
+        [{"name": f"Bench practitioner {i + 1}", "login": f"bench_practitioner_{i + 1}",
+          "groups_id": [Command.set(env.ref("halley_aesthetics.group_practitioner").ids)]}
+         for i in range(ROOMS)]
+    )
     log(f"products: {PRODUCTS} clinic consumables and {PRODUCTS} plain twins")
 
     def product_vals(i, clinic):
@@ -289,6 +297,7 @@ def build(env):
         )
         env.flush_all()
     log(f"{SESSIONS} booked sessions and as many plain deliveries")
+    assert SESSIONS <= ROOMS * BOOKED_DAYS * 9, "more sessions than the rooms' hours over 8 weeks"
     now = datetime.now().replace(minute=0, second=0, microsecond=0)
     customers = env.ref("stock.stock_location_customers")
     out_type = warehouse.out_type_id
@@ -300,10 +309,14 @@ def build(env):
                 patient, protocol = patients[s], protocols[package_protocol(s)]
             else:
                 patient, protocol = patients[PACKAGES + s // 2], protocols[s % len(protocols)]
-            start = now + timedelta(days=1 + s % 56, hours=9 + s % 8 - now.hour)
-            room = rooms[s % ROOMS]
+            # One hour a session: room and practitioner s // 2 % ROOMS, the hour t
+            # (days 1 to 56, 9:00 to 18:00): every (room, hour) once, and the two
+            # sessions that may share a patient (s = 2k, 2k + 1) on different days.
+            t = 2 * (s // (2 * ROOMS)) + s % 2
+            start = now + timedelta(days=1 + t % BOOKED_DAYS, hours=9 + t // BOOKED_DAYS - now.hour)
+            room = rooms[s // 2 % ROOMS]
             vals.append({"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
-                         "scheduled_start": start})
+                         "practitioner_id": practitioners[s // 2 % ROOMS].id, "scheduled_start": start})
             deliveries.append(
                 {"picking_type_id": out_type.id, "location_id": room.id, "location_dest_id": customers.id,
                  "partner_id": patient.id, "scheduled_date": start,
@@ -380,7 +393,9 @@ def build_recall(env):
              "inventory_quantity": vial.product_qty}
         ).action_apply_inventory()
         patient = env["res.partner"].search([("email", "=like", "patient%@bench.test")], order="id desc", limit=1)
-        session = _new_session(env, patient, protocol, rooms[0], datetime.now() - timedelta(days=1))
+        # Yesterday evening, after the booked sessions' hours; its copies go back an hour each.
+        evening = (datetime.now() - timedelta(days=1)).replace(hour=20, minute=0, second=0, microsecond=0)
+        session = _new_session(env, patient, protocol, rooms[0], evening)
         session.action_confirm()
         session.action_start()
         session.action_done()
@@ -418,7 +433,8 @@ def _columns(cr, table):
 def _clone_sessions(cr, session, first, last, patient_ids):
     """Copies of a done session numbered ``first``..``last``: session, transfer,
     moves and move lines, each pointing at its own copies; the patient varies and
-    the dates go back 5 minutes per copy. Foreign keys are checked row by row, so
+    the dates go back an hour per copy (a session lasts an hour: one room and one
+    practitioner are never booked twice at once). Foreign keys are checked row by row, so
     each table comes after those it points to."""
     cr.execute(
         """
@@ -426,7 +442,7 @@ def _clone_sessions(cr, session, first, last, patient_ids):
         SELECT g, nextval(pg_get_serial_sequence('halley_treatment_session', 'id')) AS sid,
                nextval(pg_get_serial_sequence('stock_picking', 'id')) AS pid,
                (%(patients)s::int[])[1 + g %% %(n)s] AS patient,
-               g * interval '5 minutes' AS shift
+               g * interval '1 hour' AS shift
           FROM generate_series(%(first)s, %(last)s) g;
         CREATE TEMP TABLE bench_m ON COMMIT DROP AS
         SELECT s.g, m.id AS old, nextval(pg_get_serial_sequence('stock_move', 'id')) AS new
@@ -762,9 +778,12 @@ def _done_setup(env, protocol, room):
     assert len(patients) == BATCH_N + 1, (
         f"not enough package patients for the Done lines ({len(patients)}): BENCH_PACKAGES of 1,010 or more"
     )
-    start = datetime.now().replace(second=0, microsecond=0)
+    # One an hour in the room, in the evenings (18:00 to midnight) from today on:
+    # after the booked sessions' hours, never two at once.
+    evening = datetime.now().replace(hour=18, minute=0, second=0, microsecond=0)
     sessions = env["halley.treatment.session"]
-    for patient in patients:
+    for i, patient in enumerate(patients):
+        start = evening + timedelta(days=i // 6, hours=i % 6)
         sessions |= _new_session(env, patient, protocol, room, start)
     assert all(sessions.mapped("package_id")), "a measured session found no package"
     sessions.action_confirm()

@@ -64,7 +64,9 @@ def _populate(env):
     })
     session0 = _copy(cr, "halley_treatment_session", session.id, N, {
         "name": "t.name || '-' || g", "patient_id": f"{patient0} + g - 1",
-        "scheduled_start": "t.scheduled_start - g * interval '1 minute'", "picking_id": "NULL",
+        # An hour apart, in the demo session's room with its practitioner: never two at once.
+        "scheduled_start": "t.scheduled_start - g * interval '1 hour'",
+        "scheduled_end": "t.scheduled_end - g * interval '1 hour'", "picking_id": "NULL",
     })
     move0 = _copy(cr, "stock_move", line.move_id.id, N, {"treatment_session_id": f"{session0} + g - 1",
                                                           "picking_id": "NULL"})

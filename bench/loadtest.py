@@ -176,6 +176,11 @@ def prepare(registry):
         for partner in shared:
             assert len(sell(partner, shared_packages)) == shared_packages
         plan = []
+        # Each client's sessions two hours apart from next week on (no reminder is
+        # due), in her room with her practitioner; the pair sharing two patients
+        # take turns hour by hour, so that a patient is never booked twice at once
+        # (double bookings are refused).
+        first_start = (now + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
         for n, (user, room) in enumerate(zip(users, rooms, strict=True)):
             if n < 2:
                 patients = [p.id for p in shared]
@@ -184,7 +189,8 @@ def prepare(registry):
                 sell(own, 2)
                 patients = [own.id]
             plan.append({"login": user.login, "password": user.login, "room": room.id,
-                         "protocol": protocol.id, "patients": patients, "racing": n < 2})
+                         "protocol": protocol.id, "patients": patients, "racing": n < 2,
+                         "first_start": first_start + timedelta(hours=n if n < 2 else 0)})
         cr.commit()
         log(f"clinic ready: {CLIENTS} rooms and practitioners, 1 protocol of {len(COMPONENTS)} components, "
             f"2 shared patients with {shared_packages} packages of {SESSIONS_PER_PACKAGE} sessions each "
@@ -454,8 +460,10 @@ class Client(threading.Thread):
         rpc = self.rpc
         self._sync()
         try:
+            slot = plan["first_start"] + timedelta(hours=2 * index)
             session = self._timed("create", rpc, Session, "create", [{
                 "patient_id": patient, "protocol_id": plan["protocol"], "room_id": plan["room"],
+                "scheduled_start": slot.strftime("%Y-%m-%d %H:%M:%S"),
             }])
             self._timed("confirm", rpc, Session, "action_confirm", [[session]])
             # Screening: every question answered "no"; the procedure consent.

@@ -1,5 +1,7 @@
 """Helpers shared by the addon's models."""
 
+import weakref
+
 import psycopg2.extensions
 
 from odoo import sql_db
@@ -7,6 +9,11 @@ from odoo.exceptions import AccessError, UserError
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
 DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per company
+# Keys of a booking's turn ("HALR", "HALP", "HALT"), with the room's, the
+# practitioner's or the patient's id: one booking of each at a time.
+BOOKING_ROOM_LOCK_KEY = 0x48414C52
+BOOKING_PRACTITIONER_LOCK_KEY = 0x48414C50
+BOOKING_PATIENT_LOCK_KEY = 0x48414C54
 
 
 def lock_rows(records):
@@ -135,12 +142,7 @@ def wait_for_turn(env, key, scope=0):
     transaction has already read (a web request reads the session first) or runs
     in a test, nothing is done: the row locks then replay it if needed."""
     cr = env.cr
-    cnx = getattr(cr, "_cnx", None)
-    if (
-        type(cr) is not sql_db.Cursor
-        or cnx is None
-        or cnx.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE
-    ):
+    if not _has_read_nothing(cr):
         return
     side = env.registry.cursor()
     try:
@@ -151,6 +153,70 @@ def wait_for_turn(env, key, scope=0):
     # Released when this transaction ends, whichever way.
     cr.postcommit.add(side.close)
     cr.postrollback.add(side.close)
+
+
+def _has_read_nothing(cr):
+    """Whether ``cr`` is a real cursor whose transaction has not started yet (an
+    RPC call before its first query)."""
+    cnx = getattr(cr, "_cnx", None)
+    return (
+        type(cr) is sql_db.Cursor
+        and cnx is not None
+        and cnx.info.transaction_status == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    )
+
+
+# The second connection holding a transaction's turns, per cursor, until the
+# transaction ends.
+_TURNS_CURSORS = weakref.WeakKeyDictionary()
+
+
+def take_turns(env, keys_of):
+    """Hold the advisory locks ``keys_of(cr)`` names ((key, id) pairs, read with
+    ``cr``) until this transaction ends, taken in one order so that two callers
+    never wait for each other.
+
+    As ``wait_for_turn``: when this transaction has read nothing yet (an RPC
+    call), the keys are read and the locks taken on a second connection, so this
+    transaction's snapshot (REPEATABLE READ) is taken after the previous holder
+    committed and sees what it wrote. Otherwise they are taken on the connection
+    that already holds this transaction's turns (the second one, or this one):
+    never the same lock on two connections of one transaction, which would wait
+    for itself.
+
+    Returns whether this transaction's snapshot is taken after the locks (it had
+    read nothing): if not, what their previous holder committed meanwhile is not
+    visible to it, and the caller must look again in a fresh snapshot."""
+    cr = env.cr
+    side = _TURNS_CURSORS.get(cr)
+    if side is None and _has_read_nothing(cr):
+        side = env.registry.cursor()
+
+        def release(side=side):
+            # Runs when the transaction ends, also as the cursor closes (which
+            # has then dropped its own attributes: only its identity is used).
+            _TURNS_CURSORS.pop(cr, None)
+            side.close()
+
+        _TURNS_CURSORS[cr] = side
+        cr.postcommit.add(release)
+        cr.postrollback.add(release)
+        reader = fresh = side
+    else:
+        reader, fresh = cr, None
+    try:
+        keys = sorted(set(keys_of(reader)))
+        if keys:
+            (side or cr).execute(
+                "SELECT pg_advisory_xact_lock(k, s) FROM unnest(%s::int[], %s::int[]) AS t(k, s) ORDER BY k, s",
+                [[k for k, _s in keys], [s for _k, s in keys]],
+            )
+    except Exception:
+        if fresh is not None:
+            _TURNS_CURSORS.pop(cr, None)
+            side.close()
+        raise
+    return fresh is not None
 
 
 def clinical_report_sessions(report, docids, refusal):

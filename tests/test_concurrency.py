@@ -6,12 +6,13 @@ the user's words. No session is redeemed twice."""
 
 import threading
 import uuid
+from datetime import datetime, timedelta
 
 import psycopg2.errors
 import pytest
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 
 
@@ -52,11 +53,20 @@ def _prepare(registry):
         )
         invoice.action_post()
         package = invoice.invoice_line_ids.patient_package_ids
-        sessions = env["halley.treatment.session"].create(
+        # One after the other, after every session already held: the patient, the
+        # practitioner and each room are never booked twice at once.
+        Session = env["halley.treatment.session"]
+        last = Session.search(
+            [("state", "in", ("confirmed", "in_progress", "done"))], order="scheduled_end desc", limit=1
+        )
+        start = max(datetime.now(), last.scheduled_end or datetime.now()).replace(second=0, microsecond=0)
+        sessions = Session.create(
             [
                 {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
-                 "consent_ids": [(0, 0, {"procedure": True})]}
-                for room in (ref("halley_aesthetics.room_1_demo"), ref("halley_aesthetics.room_laser_demo"))
+                 "scheduled_start": start + timedelta(hours=n), "consent_ids": [(0, 0, {"procedure": True})]}
+                for n, room in enumerate(
+                    (ref("halley_aesthetics.room_1_demo"), ref("halley_aesthetics.room_laser_demo"))
+                )
             ]
         )
         assert sessions.package_id == package, "both sessions propose the package"
@@ -153,3 +163,109 @@ def test_the_second_redemption_waits_for_the_first(registry, caplog):
         assert env["halley.patient.package"].browse(package_id).sessions_used == 1
         env["halley.treatment.session"].browse([session_a, session_b]).action_cancel()
         cr.commit()  # pylint: disable=invalid-commit
+
+
+
+def _two_drafts_in_one_slot(registry, tag):
+    """Two patients' drafts, committed: Treatment Room 1 at the same time, after
+    every session already held, no practitioner."""
+    with registry.cursor() as cr:
+        env = _env(cr)
+        Session = env["halley.treatment.session"]
+        last = Session.search(
+            [("state", "in", ("confirmed", "in_progress", "done"))], order="scheduled_end desc", limit=1
+        )
+        start = max(datetime.now(), last.scheduled_end or datetime.now()).replace(second=0, microsecond=0)
+        patients = env["res.partner"].create(
+            [{"name": f"Front desk {desk} {tag}", "is_patient": True} for desk in ("A", "B")]
+        )
+        ids = Session.create(
+            [
+                {"patient_id": patient.id, "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id,
+                 "room_id": env.ref("halley_aesthetics.room_1_demo").id, "practitioner_id": False,
+                 "scheduled_start": start}
+                for patient in patients
+            ]
+        ).ids
+        cr.commit()  # pylint: disable=invalid-commit
+    return ids
+
+
+def _confirm_in_thread(env, session_id, outcome):
+    def confirm():
+        try:
+            env["halley.treatment.session"].browse(session_id).action_confirm()
+            outcome["b"] = "confirmed"
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome["b"] = exc
+
+    thread = threading.Thread(target=confirm)
+    thread.start()
+    thread.join(timeout=2)
+    return thread
+
+
+def _cancel_booked(registry, session_a, session_b):
+    with registry.cursor() as cr:
+        a, b = _env(cr)["halley.treatment.session"].browse([session_a, session_b])
+        assert (a.state, b.state) == ("confirmed", "draft")
+        a.action_cancel()  # leave the room as found
+        cr.commit()  # pylint: disable=invalid-commit
+
+
+def test_two_front_desks_never_book_the_same_slot(registry):
+    """Two front desks confirm two patients in the same room at the same time, on
+    two connections (XML-RPC calls: nothing read before): B waits for A's turn on
+    the room, then sees A's booking (its snapshot is taken after A committed) and
+    is refused in the clinic's words."""
+    tag = uuid.uuid4().hex[:6]
+    session_a, session_b = _two_drafts_in_one_slot(registry, tag)
+    cr_a, cr_b = registry.cursor(), registry.cursor()
+    outcome = {}
+    try:
+        env_a, env_b = _env(cr_a), _env(cr_b)
+        env_a["halley.treatment.session"].browse(session_a).action_confirm()  # A holds the room's turn
+        thread = _confirm_in_thread(env_b, session_b, outcome)
+        assert thread.is_alive(), "B must wait for A's turn on the room"
+        cr_a.commit()
+        thread.join(timeout=30)
+        assert isinstance(outcome.get("b"), ValidationError), outcome
+        assert "Treatment Room 1 is already booked from" in str(outcome["b"])
+        assert f"Front desk A {tag}" in str(outcome["b"])
+        cr_b.rollback()
+    finally:
+        cr_a.close()
+        cr_b.close()
+    _cancel_booked(registry, session_a, session_b)
+
+
+def test_a_front_desk_that_read_first_is_replayed_and_refused(registry, caplog):
+    """The web client's requests read before the button's method (the session's
+    check): B's snapshot is older than A's booking. B waits for A's turn, finds
+    A's booking in a fresh snapshot, and fails on its lock of A's session: Odoo
+    replays B's request, which is refused."""
+    tag = uuid.uuid4().hex[:6]
+    session_a, session_b = _two_drafts_in_one_slot(registry, tag)
+    cr_a, cr_b = registry.cursor(), registry.cursor()
+    outcome = {}
+    try:
+        env_a, env_b = _env(cr_a), _env(cr_b)
+        for env in (env_a, env_b):  # both requests have read: their snapshots are taken
+            assert env["halley.treatment.session"].browse([session_a, session_b]).mapped("state") == ["draft"] * 2
+        env_a["halley.treatment.session"].browse(session_a).action_confirm()
+        thread = _confirm_in_thread(env_b, session_b, outcome)
+        assert thread.is_alive(), "B must wait for A's turn on the room"
+        cr_a.commit()
+        thread.join(timeout=30)
+        assert isinstance(outcome.get("b"), psycopg2.errors.SerializationFailure), outcome
+        assert not [r for r in caplog.records if "bad query" in r.getMessage()]
+        cr_b.rollback()
+    finally:
+        cr_a.close()
+        cr_b.close()
+    # Odoo replays B's request in a new transaction: refused in the clinic's words.
+    with registry.cursor() as cr:
+        with pytest.raises(ValidationError, match="Treatment Room 1 is already booked from"):
+            _env(cr)["halley.treatment.session"].browse(session_b).action_confirm()
+        cr.rollback()
+    _cancel_booked(registry, session_a, session_b)

@@ -85,3 +85,21 @@ def test_bad_ids_and_dates_get_a_sentence(admin, doctor):
         "more than 10 years away", "halley.treatment.session", "create",
         {**base, "patient_id": patient, "scheduled_start": "9999-12-31 10:00:00"},
     )
+
+
+def test_a_booked_session_is_never_moved_into_a_clash(admin, doctor):
+    """Rescheduling and reassigning over XML-RPC: Chen Wei's booked session, moved
+    to the doctor at the time she sees Aisha, is refused and keeps its time and
+    practitioner."""
+    aisha = admin.ref("halley_aesthetics.session_aisha_1_demo")
+    wei = admin.ref("halley_aesthetics.session_wei_1_demo")
+    slot = ["scheduled_start", "scheduled_end", "practitioner_id", "state"]
+    before = admin("halley.treatment.session", "read", [wei], slot)[0]
+    assert before["state"] == "confirmed"
+    taken = admin("halley.treatment.session", "read", [aisha], ["scheduled_start"])[0]["scheduled_start"]
+    fault = doctor.refused(
+        "Dr. Rachel Tan already has a session from", "halley.treatment.session", "write", [wei],
+        {"scheduled_start": taken, "practitioner_id": admin.ref("halley_aesthetics.user_doctor_demo")},
+    )
+    assert "(Aisha Rahman, " in fault and "choose another time or practitioner" in fault
+    assert admin("halley.treatment.session", "read", [wei], slot)[0] == before

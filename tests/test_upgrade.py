@@ -85,6 +85,8 @@ print("SNAPSHOT", json.dumps({
 """
 
 AFTER = r"""
+from datetime import timedelta
+from odoo import fields
 from odoo.tools.sql import index_exists
 open_b = env["halley.treatment.session"].browse(OPEN_B)
 recall = env["halley.lot.recall"].create({"lot_id": env.ref("halley_aesthetics.lot_rejuran_a_demo").id})
@@ -98,9 +100,11 @@ def recall_notified(recall):
     queued = sorted(set(notices.mapped("state")))
     Notice._cron_post_recall_messages()
     return [queued, sorted(set(notices.mapped("state"))), all(notices.mapped("message_id"))]
-# A session booked after the upgrade runs end to end.
+# A session booked after the upgrade runs end to end (in two days: the room is
+# free then, the one booked before the upgrade holds it now).
 s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthetics.patient_aisha_demo").id,
     "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": env.ref("halley_aesthetics.room_1_demo").id,
+    "scheduled_start": fields.Datetime.now() + timedelta(days=2),
     "consent_ids": [Command.create({"procedure": True})]})
 s.screening_ids.write({"answer": "no"})
 s.action_confirm(); s.action_start(); s.action_done()

@@ -23,6 +23,7 @@ from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
+from . import halley_treatment_session_booking
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum

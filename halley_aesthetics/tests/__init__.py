@@ -20,3 +20,4 @@ from . import test_warehouse_types
 from . import test_clinic_words
 from . import test_protocol_form
 from . import test_attendance
+from . import test_booking

@@ -217,8 +217,13 @@ class HalleyCommon(TransactionCase):
 
     def _session(self, protocol=None, room=None, patient=None, start=None, user=None, consent=True, **vals):
         """A draft session; with the patient's procedure consent on record unless
-        ``consent=False`` (no consent, no start)."""
+        ``consent=False`` (no consent, no start). Without ``start``, an hour from
+        now for the test's first session, then an hour after the last one: one
+        room, practitioner and patient are never booked twice at the same time."""
         env = self.env(user=user) if user else self.env
+        if start is None:
+            self._default_slots = getattr(self, "_default_slots", 0) + 1
+            start = NOW + relativedelta(hours=self._default_slots)
         if consent:
             vals.setdefault("consent_ids", [Command.create({"procedure": True})])
         return env["halley.treatment.session"].create(
@@ -227,7 +232,7 @@ class HalleyCommon(TransactionCase):
                 "protocol_id": (protocol or self.protocol_rejuran).id,
                 "room_id": (room or self.room).id,
                 "practitioner_id": self.practitioner.id,
-                "scheduled_start": start or NOW + relativedelta(hours=1),
+                "scheduled_start": start,
                 **vals,
             }
         )

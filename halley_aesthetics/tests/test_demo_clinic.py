@@ -38,8 +38,10 @@ class TestDemoClinic(TransactionCase):
         room_1 = self.env.ref("halley_aesthetics.room_1_demo")
         laser = self.env.ref("halley_aesthetics.room_laser_demo")
         patient = self.env.ref("halley_aesthetics.patient_wei_demo")
-        for xmlid in ("bom_rejuran_demo", "bom_ha_demo", "bom_trio_demo",
-                      "bom_rejuran_co2_demo", "bom_rejuran_fraxel_demo"):
+        # The day after tomorrow, one after the other: Chen Wei is never in two rooms at once.
+        start = fields.Datetime.now() + timedelta(days=2)
+        for n, xmlid in enumerate(("bom_rejuran_demo", "bom_ha_demo", "bom_trio_demo",
+                                   "bom_rejuran_co2_demo", "bom_rejuran_fraxel_demo")):
             protocol = self.env.ref(f"halley_aesthetics.{xmlid}")
             room = laser if protocol.modality == "combined" else room_1
             with self.subTest(protocol=protocol.display_name):
@@ -47,6 +49,7 @@ class TestDemoClinic(TransactionCase):
                 before = {(q.product_id, q.lot_id): q.quantity for q in quants}
                 session = self.env["halley.treatment.session"].create(
                     {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
+                     "scheduled_start": start + timedelta(hours=2 * n),
                      "consent_ids": [Command.create({"procedure": True})]}
                 )
                 self.assertTrue(session.screening_ids, "the demo protocols are screened")

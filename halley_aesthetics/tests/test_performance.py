@@ -20,10 +20,12 @@ class TestPerformance(HalleyCommon):
     # for Odoo's own variations.
     DONE_QUERY_BOUND = 170
 
-    def _started(self, count):
+    def _started(self, count, day=0):
+        """``count`` sessions started on the ``day``-th day from now, one an hour
+        (one room, one practitioner, one patient)."""
         sessions = self.env["halley.treatment.session"]
         for i in range(count):
-            sessions |= self._session(protocol=self.protocol_trio, start=NOW + relativedelta(minutes=i))
+            sessions |= self._session(protocol=self.protocol_trio, start=NOW + relativedelta(days=day, hours=i))
         sessions.action_confirm()
         sessions.action_start()
         self.env.invalidate_all()
@@ -47,7 +49,7 @@ class TestPerformance(HalleyCommon):
     def test_ten_sessions_cost_no_more_per_session_than_one(self):
         self._set_stock(self.room, [(self.ha, 20, self.lot_ha), (self.rejuran, 20, self.lot_rj_late)])
         one = self._started(1)
-        ten = self._started(10)
+        ten = self._started(10, day=1)
         queries_one = self._count_done_queries(one)
         queries_ten = self._count_done_queries(ten)
         self.assertEqual(set(ten.mapped("state")), {"done"})

@@ -212,12 +212,12 @@ class TestSafety(HalleyPackageCommon):
         self.assertEqual(followup.package_progress, "Session 2 of 3 (when done)")
 
     def test_no_follow_up_outside_a_course_or_after_the_last_session(self):
-        single = self._run(self._screened())
+        single = self._run(self._screened())  # an hour from now
         self.assertFalse(single.followup_session_id, "no package: no course")
         self._invoice([(self.trio_course, 1)])
         last = None
-        for days in (0, 21, 42):
-            last = self._screened(protocol=self.protocol_trio, start=NOW + relativedelta(days=days, hours=1))
+        for days in (0, 21, 42):  # the course starts after the single session
+            last = self._screened(protocol=self.protocol_trio, start=NOW + relativedelta(days=days, hours=3))
             self._run(last)
         self.assertFalse(last.followup_session_id, "the course is complete")
 
@@ -427,7 +427,7 @@ class TestLotRecall(HalleyPackageCommon):
             [{"name": f"T Bulk patient {i}", "is_patient": True, "email": f"bulk{i}@example.com"} for i in range(22)]
         )
         for i, patient in enumerate(patients):  # first expiry first: 2 sessions of the small lot, then 20
-            self._run(self._session(protocol=protocol, patient=patient, start=NOW + relativedelta(minutes=i)))
+            self._run(self._session(protocol=protocol, patient=patient, start=NOW + relativedelta(hours=i)))
         Recall = self.env["halley.lot.recall"].with_user(self.manager)
         Patients = self.env["halley.lot.recall.patient"].with_user(self.manager)
         list_fields = {name: {} for name in ("patient_id", "email", "phone", "session_count", "first_date",

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import HalleyUiCase
@@ -31,12 +33,13 @@ class TestRecallUi(HalleyUiCase):
                 {"name": "Recall Patient Three", "email": "three@example.com", "is_patient": True},
             ]
         )
-        for patient in patients:
+        for hour, patient in enumerate(patients):  # one after the other in the room
             session = env["halley.treatment.session"].create(
                 {
                     "patient_id": patient.id,
                     "protocol_id": protocol.id,
                     "room_id": room.id,
+                    "scheduled_start": fields.Datetime.now() + timedelta(hours=hour),
                     "consent_ids": [Command.create({"procedure": True})],
                 }
             )
