@@ -3,11 +3,12 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_date
 
 from ..tools import (
+    CLINIC_GROUPS,
     CLINICIAN_GROUPS,
     DONE_LOCK_KEY,
     check_domain_field_access,
@@ -168,10 +169,18 @@ class HalleyTreatmentSession(models.Model):
     # ------------------------------------------------------------------ computes
 
     @api.depends("name", "patient_id.name", "protocol_id.clinic_name")
-    @api.depends_context("lang")
+    @api.depends_context("lang", "uid")
     def _compute_display_name(self):
         """Patient · treatment, in words ("Grace Lim · Rejuran Skin Healer"): the
-        calendar, the cards, and every record that refers to a session."""
+        calendar, the cards, and every record that refers to a session, for the
+        clinic's users and its workflow. Everyone else (a warehouse clerk reading a
+        stock move, an accountant) reads the reference, as before the addon named
+        sessions in words: Odoo renders a many2one's name as superuser, but keeps
+        the reader's uid, which decides here."""
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_groups(CLINIC_GROUPS):
+            for session in self:
+                session.display_name = session.name
+            return
         for session in self:
             words = [session.patient_id.name, session.protocol_id.clinic_name]
             session.display_name = " · ".join(word for word in words if word) or session.name

@@ -84,6 +84,22 @@ class TestOutsiders(HalleyPackageCommon):
         reversal = entry._reverse_moves(cancel=True)
         self.assertEqual(reversal.state, "posted")
 
+    def test_session_names_stay_references_outside_the_clinic(self):
+        """A stock move of a session, read by a warehouse clerk or an accountant,
+        names the session by its reference, not by its patient and treatment."""
+        session = self._run(self._session())
+        move = session.move_ids[:1]
+        line = move.move_line_ids[:1]
+        for user in (self.clerk, self.accountant):
+            with self.subTest(user=user.login):
+                self.assertEqual(move.with_user(user).read(["treatment_session_id"])[0]["treatment_session_id"],
+                                 (session.id, session.name))
+                self.assertEqual(line.with_user(user).read(["treatment_session_id"])[0]["treatment_session_id"],
+                                 (session.id, session.name))
+        words = f"{self.patient.name} · {session.protocol_id.clinic_name}"
+        self.assertEqual(move.with_user(self.practitioner).read(["treatment_session_id"])[0]["treatment_session_id"],
+                         (session.id, words))
+
     def test_contacts_boms_and_locations_read_as_before(self):
         for user in (self.accountant, self.clerk, self.maker):
             with self.subTest(user=user.login):
