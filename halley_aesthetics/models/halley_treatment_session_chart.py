@@ -36,7 +36,7 @@ class HalleyTreatmentSession(models.Model):
     )
     chart_age = fields.Integer(related="patient_chart_id.age", string="Age", groups=CLINICIAN_GROUPS)
     # The lots a session used, in words, for the patient's timeline.
-    used_lot_names = fields.Char(string="Lots used", compute="_compute_used_lot_names")
+    used_lot_names = fields.Char(string="Lot numbers used", compute="_compute_used_lot_names")
 
     @api.depends("patient_id", "company_id")
     def _compute_patient_chart_id(self):
@@ -61,8 +61,8 @@ class HalleyTreatmentSession(models.Model):
         else:
             raise UserError(self.env._("Search sessions by their patient's chart only with =, !=, in or not in."))
         sessions = SQL(
-            "SELECT s.id FROM halley_treatment_session s JOIN halley_patient_chart c "
-            "ON c.patient_id = s.patient_id AND c.company_id = s.company_id WHERE c.id IN %s",
+            "(SELECT s.id FROM halley_treatment_session s JOIN halley_patient_chart c "
+            "ON c.patient_id = s.patient_id AND c.company_id = s.company_id WHERE c.id IN %s)",
             charts.subselect(),
         )
         return [("id", "in" if positive else "not in", sessions)]
