@@ -86,6 +86,7 @@ class TestPatientChart(HalleyCommon):
         )
         # A manager is a clinician too.
         self.chart.with_user(self.manager).medical_alerts = "INR 2.4 on 20 Nov"
+        self.env.invalidate_all()  # a new request
         self.assertEqual(self.patient.with_user(self.manager).halley_medical_alerts, "INR 2.4 on 20 Nov")
 
     def test_changes_are_tracked_in_the_chart_not_on_the_contact(self):
@@ -93,10 +94,13 @@ class TestPatientChart(HalleyCommon):
         chart.anticoagulant = False
         self.env.flush_all()
         self.env.cr.precommit.run()
-        tracked = chart.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "anticoagulant")
-        self.assertTrue(tracked, "who stopped the anticoagulant flag, and when, is in the chart's chatter")
-        self.assertFalse(self.patient.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.model == "halley.patient.chart"))
+        tracked = self.env["mail.tracking.value"].search([("field_id.model", "=", "halley.patient.chart")])
+        self.assertEqual(tracked.field_id.mapped("name"), ["anticoagulant"])
+        self.assertEqual(
+            (tracked.mail_message_id.model, tracked.mail_message_id.res_id, tracked.mail_message_id.author_id),
+            ("halley.patient.chart", self.chart.id, self.practitioner.partner_id),
+            "who stopped the anticoagulant flag, and when, is in the chart's chatter, not the contact's",
+        )
 
     def test_billing_and_outsiders_cannot_read_or_search_the_chart(self):
         session = self._session()
@@ -155,8 +159,9 @@ class TestPatientChart(HalleyCommon):
         session = self._session()
         self.assertEqual(self._answers(session)[self.q_salmon], (False, False))
         Session = self.env["halley.treatment.session"].with_user(self.manager_a)
-        self.assertEqual(Session.search([("chart_medical_alerts", "ilike", "INR")]), session)
-        self.assertFalse(Session.search([("chart_salmon_allergy", "=", True)]))
+        mine = [("patient_id", "=", self.patient.id)]
+        self.assertEqual(Session.search(mine + [("chart_medical_alerts", "ilike", "INR")]), session)
+        self.assertFalse(Session.search(mine + [("chart_salmon_allergy", "=", True)]))
 
     # ------------------------------------------------------------------ on her sessions
 
@@ -213,8 +218,9 @@ class TestPatientChart(HalleyCommon):
         self.chart.with_user(self.practitioner).salmon_allergy = True
         self.assertEqual(self._answers(session)[self.q_salmon], ("yes", "no"),
                          "answered already: the chart's yes is offered, her answer kept")
+        session.screening_ids.filtered("flagged").acknowledged = True  # her age, her anticoagulant
         session.action_confirm()
-        with self.assertRaisesRegex(UserError, "chart says yes to these questions"):
+        with self.assertRaisesRegex(UserError, "chart says yes to these questions .*\n- T Fish or salmon allergy"):
             session.action_start()
         # A new session: the salmon allergy is a hard stop.
         later = self._session(scheduled_start=NOW.replace(hour=15)).with_user(self.practitioner)
@@ -248,7 +254,8 @@ class TestPatientChart(HalleyCommon):
     def test_clinic_patient_form(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("halley_aesthetics.halley_patient_action")
         form_view = self.env.ref(PATIENT_FORM)
-        self.assertIn([form_view.id, "form"], action["views"])
+        self.assertEqual([tuple(view) for view in action["views"]],
+                         [(False, "kanban"), (False, "list"), (form_view.id, "form")])
         # Creating a patient from Clinic > Patients marks her a patient (billing registers patients).
         context = dict(eval(action["context"]))  # noqa: S307, PGH001 - the action's own literal context
         with Form(self.env["res.partner"].with_user(self.billing).with_context(**context), view=form_view) as form:
@@ -296,3 +303,17 @@ class TestPatientChart(HalleyCommon):
             [(r["Allergies"], r["On anticoagulants"], r["Medical alerts"]) for r in rows],
             [("Penicillin (rash)", "Yes", "Check her INR before injecting")],
         )
+
+    def test_merging_two_charts_of_one_clinic_is_refused(self):
+        """Odoo's merge deletes the rows it cannot move: never a chart."""
+        self.env["halley.patient.chart"].create({"patient_id": self.patient_2.id, "allergies": "Latex"})
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        with self.assertRaisesRegex(UserError, "each have a clinical chart at"):
+            wizard._merge((self.patient | self.patient_2).ids, self.patient)
+        self.assertEqual(len(self.env["halley.patient.chart"].search(
+            [("patient_id", "in", (self.patient | self.patient_2).ids)])), 2)
+        # Without two charts in one clinic, the merge moves her chart to the contact kept.
+        duplicate = self.env["res.partner"].create({"name": "T Grace (duplicate)", "is_patient": True})
+        wizard._merge((duplicate | self.patient).ids, duplicate)
+        self.env.invalidate_all()
+        self.assertEqual(self.chart.patient_id, duplicate)
