@@ -5,7 +5,6 @@ from . import res_config_settings
 from . import res_partner
 from . import halley_patient_chart
 from . import res_partner_chart
-from . import base_partner_merge_automatic_wizard
 from . import product_template
 from . import halley_package_template_line
 from . import mrp_bom
