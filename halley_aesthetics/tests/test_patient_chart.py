@@ -91,6 +91,9 @@ class TestPatientChart(HalleyCommon):
 
     def test_changes_are_tracked_in_the_chart_not_on_the_contact(self):
         chart = self.chart.with_user(self.practitioner).with_context(tracking_disable=False)
+        # A new request: the chart was created in this transaction (Odoo tracks no
+        # change made in the transaction that created the record).
+        self.env.cr.precommit.run()
         chart.anticoagulant = False
         self.env.flush_all()
         self.env.cr.precommit.run()
