@@ -12,6 +12,7 @@
         "security/halley_aesthetics_groups.xml",
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
+        "security/halley_patient_chart_security.xml",
         "data/halley_aesthetics_data.xml",
         "report/halley_treatment_session_reports.xml",
         "data/halley_mail_templates.xml",
@@ -27,6 +28,7 @@
         "wizard/halley_expired_scrap_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/halley_safety_views.xml",
+        "views/halley_patient_chart_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
@@ -37,6 +39,7 @@
         "demo/halley_clinic_demo.xml",
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
+        "demo/halley_chart_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
