@@ -39,6 +39,9 @@
         "demo/halley_safety_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "halley_aesthetics/static/src/**/*",
+        ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",
         ],
