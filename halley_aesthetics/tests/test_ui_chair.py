@@ -53,11 +53,15 @@ class TestChairUi(HalleyUiCase):
         session.action_confirm()
         self.assertEqual(len(session.screening_ids), 8)
 
-        self.start_tour(
-            f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{session.id}",
-            "halley_chair_tour",
-            login=doctor.login,
-        )
+        # The refused Start is logged once by Odoo's HTTP layer, as every refused call.
+        with self.assertLogs("odoo.http", "WARNING") as logs:
+            self.start_tour(
+                f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{session.id}",
+                "halley_chair_tour",
+                login=doctor.login,
+            )
+        self.assertEqual(len(logs.output), 1, logs.output)
+        self.assertIn("cannot start: the screening has a hard stop", logs.output[0])
 
         self.assertEqual(session.state, "done")
         self.assertEqual(set(session.screening_ids.mapped("answer")), {"no"})

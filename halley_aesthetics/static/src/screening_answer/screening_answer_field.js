@@ -50,6 +50,9 @@ export const screeningAnswerField = {
     component: ScreeningAnswerField,
     displayName: _t("Screening answer"),
     supportedTypes: ["selection"],
+    // Active in every row, not only the row being edited (as Odoo's priority
+    // and boolean_toggle widgets): readonly only when the field or list is.
+    extractProps: (fieldInfo, dynamicInfo) => ({ readonly: dynamicInfo.readonly }),
 };
 
 registry.category("fields").add("halley_screening_answer", screeningAnswerField);
