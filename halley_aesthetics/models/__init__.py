@@ -41,3 +41,4 @@ from . import account_chart_template
 from . import halley_package_ledger
 from . import halley_lot_recall_patient
 from . import halley_treatment_session_attendance
+from . import halley_treatment_session_refusals  # wraps every concern's steps: last
