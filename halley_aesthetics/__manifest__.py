@@ -30,6 +30,7 @@
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
+        "views/halley_appointment_book_views.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [
@@ -39,6 +40,9 @@
         "demo/halley_safety_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "halley_aesthetics/static/src/**/*",
+        ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",
         ],

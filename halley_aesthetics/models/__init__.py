@@ -3,6 +3,7 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import product_template
 from . import halley_package_template_line
 from . import mrp_bom
@@ -24,6 +25,8 @@ from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
 from . import halley_treatment_session_booking
+from . import halley_treatment_session_hours
+from . import halley_treatment_session_book
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum
