@@ -250,4 +250,6 @@ class TestBookingHours(HalleyCommon):
             book = Session.appointment_book_day(day)
             counts.append(self.cr.sql_log_count - before)
             self.assertEqual(len(book["sessions"]), 1 if day == "2026-11-26" else 10)
-        self.assertEqual(counts[0], counts[1])
+        # Ten sessions cost no query more than one (the first call may still fill
+        # the access rules' caches).
+        self.assertLessEqual(counts[1], counts[0])
