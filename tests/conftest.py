@@ -42,7 +42,7 @@ def open_slot(after, minutes):
 def after_held_sessions(env_or_rpc):
     """Now, or the end of the last session holding a room, whichever is later
     (naive UTC, whole minutes)."""
-    if callable(env_or_rpc):  # an RpcUser
+    if isinstance(env_or_rpc, RpcUser):
         rows = env_or_rpc(
             "halley.treatment.session", "search_read", [("state", "in", ("confirmed", "in_progress", "done"))],
             fields=["scheduled_end"], order="scheduled_end desc", limit=1,

@@ -24,8 +24,10 @@ from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
-from . import halley_treatment_session_booking
+# Hours before double bookings: Confirm and moves wait for their booking turns
+# (booking) before anything is read, the hours included.
 from . import halley_treatment_session_hours
+from . import halley_treatment_session_booking
 from . import halley_treatment_session_book
 from . import halley_session_screening
 from . import halley_session_consent

@@ -7,9 +7,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from .halley_treatment_session_booking import BOOKING_FIELDS
-
+# A session in these states is refused outside the hours when moved.
 HOURS_STATES = ("confirmed", "in_progress")
+# What the hours depend on. (Not imported from the booking concern: this model's
+# class must be registered before the booking's, see models/__init__.py.)
+HOURS_FIELDS = ("scheduled_start", "scheduled_end", "room_id", "practitioner_id")
 
 
 def merged_intervals(intervals):
@@ -42,11 +44,11 @@ class HalleyTreatmentSession(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if set(BOOKING_FIELDS) & set(vals):
+        if set(HOURS_FIELDS) & set(vals):
             self.filtered(lambda s: s.state in HOURS_STATES)._check_booking_hours()
         return res
 
-    @api.onchange(*BOOKING_FIELDS)
+    @api.onchange(*HOURS_FIELDS)
     def _onchange_booking_hours(self):
         session = self[:1]
         if session.state in ("done", "cancel"):
