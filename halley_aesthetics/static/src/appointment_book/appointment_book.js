@@ -27,7 +27,7 @@ export class AppointmentBook extends Component {
         this.action = useService("action");
         this.notification = useService("notification");
         const saved = JSON.parse(browser.sessionStorage.getItem(STORAGE_KEY) || "{}");
-        this.state = useState({ day: saved.day || false, by: saved.by || "room", data: null });
+        this.state = useState({ day: saved.day || false, by: saved.by || "room", data: null, dragging: false });
         this.rowHeight = ROW_HEIGHT;
         onWillStart(() => this.load());
     }
@@ -146,9 +146,17 @@ export class AppointmentBook extends Component {
     // ------------------------------------------------------------ rescheduling
 
     onDragStart(ev, session) {
-        const offset = Math.floor(ev.offsetY / ROW_HEIGHT) * this.state.data.step;
+        // Where in the block it was taken: the block's start keeps that distance.
+        const top = ev.currentTarget.getBoundingClientRect().top;
+        const offset = Math.floor((ev.clientY - top) / ROW_HEIGHT) * this.state.data.step;
         ev.dataTransfer.setData("text/plain", JSON.stringify({ id: session.id, offset }));
         ev.dataTransfer.effectAllowed = "move";
+        // Once the drag has started, the blocks let the slots under them take the drop.
+        browser.setTimeout(() => (this.state.dragging = true));
+    }
+
+    onDragEnd() {
+        this.state.dragging = false;
     }
 
     onDragOver(ev) {
@@ -159,6 +167,7 @@ export class AppointmentBook extends Component {
 
     async onDrop(ev, column, minute) {
         ev.preventDefault();
+        this.state.dragging = false;
         const { id, offset } = JSON.parse(ev.dataTransfer.getData("text/plain") || "{}");
         const session = this.state.data.sessions.find((s) => s.id === id);
         if (!session) {
