@@ -13,7 +13,8 @@ SINGAPORE = timezone("Asia/Singapore")
 class TestAppointmentBookUi(HalleyUiCase):
     """The front desk books from the appointment book in a real browser: a click on
     a free slot opens the new session there; a double booking is refused with the
-    model's message."""
+    model's message; a block dragged to a free slot moves the session, into a clash
+    it is refused and stays."""
 
     def test_front_desk_books_from_the_appointment_book(self):
         env = self.env
@@ -36,21 +37,26 @@ class TestAppointmentBookUi(HalleyUiCase):
         })
         held.action_confirm()
 
-        # The refused confirmation is logged by Odoo's RPC layer, once.
+        # The refused confirmation and the refused move are logged by Odoo's RPC layer.
         with self.assertLogs("odoo.http", "WARNING") as logs:
             self.start_tour(
                 "/odoo/action-halley_aesthetics.halley_appointment_book_action", "halley_appointment_book_tour",
                 login=manager.login,
             )
-        self.assertEqual(len(logs.output), 1)
-        self.assertIn("Book Manager already has a session from 11:15 to 12:05", logs.output[0])
+        self.assertEqual(len(logs.output), 2)
+        for line in logs.output:
+            self.assertIn("Book Manager already has a session from 11:15 to 12:05", line)
 
         booked = env["halley.treatment.session"].search([("patient_id", "=", grace.id)])
         self.assertEqual(len(booked), 2, "the booked session, and the refused one kept as a draft")
         confirmed = booked.filtered(lambda s: s.state == "confirmed")
         self.assertEqual(confirmed.room_id, room_a)
         self.assertEqual(confirmed.practitioner_id, manager)
-        self.assertEqual(confirmed.scheduled_start, held_start + timedelta(hours=2, minutes=45), "14:00 there")
+        # Booked at 14:00, dragged to 15:00 (an hour, its length kept), then refused at 11:30.
+        self.assertEqual(confirmed.scheduled_start, held_start + timedelta(hours=3, minutes=45), "15:00 there")
+        self.assertEqual(confirmed.scheduled_end - confirmed.scheduled_start, timedelta(minutes=50))
+        self.assertEqual(confirmed.picking_id.scheduled_date, confirmed.scheduled_start,
+                         "the consumption transfer follows the session")
         refused = booked - confirmed
         self.assertEqual(refused.state, "draft")
         self.assertEqual(refused.scheduled_start, held_start - timedelta(minutes=15), "11:00 there")

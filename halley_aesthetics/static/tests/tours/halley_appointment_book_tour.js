@@ -4,6 +4,26 @@ import { registry } from "@web/core/registry";
 
 const ROOM_A = ".o_halley_book_column[data-column='Book Room A']";
 
+/** Drag the block matching ``block`` onto the slot at ``time`` of Book Room A. */
+function dragSteps(block, time) {
+    return [
+        {
+            content: `Drag ${block} to ${time}`,
+            trigger: `${ROOM_A} .o_halley_book_session:contains('${block}')`,
+            run() {
+                const from = this.anchor;
+                const to = document.querySelector(`${ROOM_A} .o_halley_book_slot[data-time='${time}']`);
+                const dataTransfer = new DataTransfer();
+                const clientY = from.getBoundingClientRect().top + 1;
+                from.dispatchEvent(new DragEvent("dragstart", { dataTransfer, clientY, bubbles: true }));
+                to.dispatchEvent(new DragEvent("dragover", { dataTransfer, bubbles: true, cancelable: true }));
+                to.dispatchEvent(new DragEvent("drop", { dataTransfer, bubbles: true, cancelable: true }));
+                from.dispatchEvent(new DragEvent("dragend", { dataTransfer, bubbles: true }));
+            },
+        },
+    ];
+}
+
 function bookSteps(time, warning) {
     const steps = [
         {
@@ -64,6 +84,8 @@ function bookSteps(time, warning) {
  * The front desk opens the appointment book, clicks a free slot, books Grace
  * there; back in the book, her session is a block in the room's column. A slot
  * when the practitioner is with another patient is refused, with the reason.
+ * Dragging Grace's block to a free slot moves her session; dragging it into the
+ * practitioner's other session is refused and the block stays.
  */
 registry.category("web_tour.tours").add("halley_appointment_book_tour", {
     url: "/odoo/action-halley_aesthetics.halley_appointment_book_action",
@@ -99,6 +121,28 @@ registry.category("web_tour.tours").add("halley_appointment_book_tour", {
         },
         {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Draft')",
+        },
+        {
+            content: "Back to the appointment book",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Appointment book')",
+            run: "click",
+        },
+        ...dragSteps("14:00–", "15:00"),
+        {
+            content: "Grace's session moved to 15:00",
+            trigger: `${ROOM_A} .o_halley_book_session.o_halley_book_state_confirmed:contains('Book Patient Grace'):contains('15:00–')`,
+        },
+        {
+            trigger: ".o_notification:contains('moved to 15:00')",
+        },
+        ...dragSteps("15:00–", "11:30"),
+        {
+            content: "A move into a clash is refused with the model's message",
+            trigger: ".o_notification:contains('Book Manager already has a session from 11:15 to 12:05')",
+        },
+        {
+            content: "... and the block stays where it was",
+            trigger: `${ROOM_A} .o_halley_book_session.o_halley_book_state_confirmed:contains('Book Patient Grace'):contains('15:00–')`,
         },
     ],
 });
