@@ -99,6 +99,11 @@ def test_the_session_reads_as_one_file_per_concern():
         for step in ("action_confirm", "action_start", "_action_done", "action_cancel"):
             for match in re.finditer(rf"\n    def {step}\(self\):\n(.*?)(?=\n    def |\Z)", text, re.S):
                 assert f"super().{step}()" in match.group(1), f"{concern}: {step} must call super()"
+    # The hours are checked inside the booking turns: the hours concern registers first
+    # (the later registered runs first), so it must not import the booking module.
+    init = (models / "__init__.py").read_text()
+    assert init.index("halley_treatment_session_hours") < init.index("halley_treatment_session_booking")
+    assert "halley_treatment_session_booking" not in (models / "halley_treatment_session_hours.py").read_text()
     # What each concern does is not wired into the core's steps by name.
     for name in ("_redeem_packages", "_check_safe_to_start", "_check_cancellable_billing", "_send_reminder",
                  "_propose_followup", "_attach_and_send_aftercare", "aftercare_attachment_id",
