@@ -32,6 +32,7 @@
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
+        "views/halley_appointment_book_views.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [

@@ -12,12 +12,48 @@ import subprocess
 import time
 import urllib.request
 import xmlrpc.client
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ADDON = ROOT / "halley_aesthetics"
 BAD_LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ", re.M)
+
+CLINIC_TZ = ZoneInfo("Asia/Singapore")
+UTC = ZoneInfo("UTC")
+
+
+def open_slot(after, minutes):
+    """The first time at or after ``after`` (naive UTC) when the demo clinic's rooms
+    are open for ``minutes`` (Monday to Saturday, 09:00 to 19:00 in Singapore), as
+    naive UTC: what the front desk would book."""
+    local = after.replace(tzinfo=UTC).astimezone(CLINIC_TZ)
+    while True:
+        opening = local.replace(hour=9, minute=0, second=0, microsecond=0)
+        closing = local.replace(hour=19, minute=0, second=0, microsecond=0)
+        local = max(local, opening)
+        if local.weekday() != 6 and local + timedelta(minutes=minutes) <= closing:
+            return local.astimezone(UTC).replace(tzinfo=None)
+        local = opening + timedelta(days=1)
+
+
+def after_held_sessions(env_or_rpc):
+    """Now, or the end of the last session holding a room, whichever is later
+    (naive UTC, whole minutes)."""
+    if isinstance(env_or_rpc, RpcUser):
+        rows = env_or_rpc(
+            "halley.treatment.session", "search_read", [("state", "in", ("confirmed", "in_progress", "done"))],
+            fields=["scheduled_end"], order="scheduled_end desc", limit=1,
+        )
+        last = rows and rows[0]["scheduled_end"] and datetime.strptime(rows[0]["scheduled_end"], "%Y-%m-%d %H:%M:%S")
+    else:
+        last = env_or_rpc["halley.treatment.session"].search(
+            [("state", "in", ("confirmed", "in_progress", "done"))], order="scheduled_end desc", limit=1
+        ).scheduled_end
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return max(now, last or now).replace(second=0, microsecond=0)
 
 
 def _free_port():

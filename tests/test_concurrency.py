@@ -6,7 +6,7 @@ the user's words. No session is redeemed twice."""
 
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import psycopg2.errors
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
+
+from .conftest import after_held_sessions, open_slot
 
 
 @pytest.fixture
@@ -55,11 +57,9 @@ def _prepare(registry):
         package = invoice.invoice_line_ids.patient_package_ids
         # One after the other, after every session already held: the patient, the
         # practitioner and each room are never booked twice at once.
+        # (and while the demo rooms are open).
         Session = env["halley.treatment.session"]
-        last = Session.search(
-            [("state", "in", ("confirmed", "in_progress", "done"))], order="scheduled_end desc", limit=1
-        )
-        start = max(datetime.now(), last.scheduled_end or datetime.now()).replace(second=0, microsecond=0)
+        start = open_slot(after_held_sessions(env), 2 * 60)
         sessions = Session.create(
             [
                 {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
@@ -172,10 +172,7 @@ def _two_drafts_in_one_slot(registry, tag):
     with registry.cursor() as cr:
         env = _env(cr)
         Session = env["halley.treatment.session"]
-        last = Session.search(
-            [("state", "in", ("confirmed", "in_progress", "done"))], order="scheduled_end desc", limit=1
-        )
-        start = max(datetime.now(), last.scheduled_end or datetime.now()).replace(second=0, microsecond=0)
+        start = open_slot(after_held_sessions(env), 60)
         patients = env["res.partner"].create(
             [{"name": f"Front desk {desk} {tag}", "is_patient": True} for desk in ("A", "B")]
         )

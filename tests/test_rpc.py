@@ -3,7 +3,11 @@ integration would: a real server process, the demo clinic, real stock."""
 
 import pytest
 
-from .conftest import RpcUser
+from .conftest import RpcUser, after_held_sessions, open_slot
+
+
+def fields_datetime(value):
+    return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +40,8 @@ def test_a_session_over_rpc_consumes_by_lot_and_returns_on_cancel(admin):
         "patient_id": patient,
         "protocol_id": admin.ref("halley_aesthetics.bom_rejuran_demo"),
         "room_id": room,
+        # while the room is open, after every session booked
+        "scheduled_start": fields_datetime(open_slot(after_held_sessions(admin), 60)),
         "consent_ids": [(0, 0, {"procedure": True, "note": "Signed form"})],
     })
     # The demo protocol is screened: the patient answers no to every question.

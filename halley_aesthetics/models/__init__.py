@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import res_partner
 from . import halley_patient_chart
 from . import res_partner_chart
+from . import res_users
 from . import product_template
 from . import halley_package_template_line
 from . import mrp_bom
@@ -25,8 +26,12 @@ from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
+# Hours before double bookings: Confirm and moves wait for their booking turns
+# (booking) before anything is read, the hours included.
+from . import halley_treatment_session_hours
 from . import halley_treatment_session_booking
 from . import halley_treatment_session_chart
+from . import halley_treatment_session_book
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum

@@ -364,10 +364,14 @@ class HalleyTreatmentSession(models.Model):
                 )
 
     def _sync_picking_date(self):
+        """The consumption transfer (and, through Odoo's inverse, its moves) follows
+        a moved session: one write per distinct start (a batch moved together is one)."""
+        by_start = defaultdict(lambda: self.env["stock.picking"])
         for session in self:
-            picking = session.picking_id
-            if picking and picking.state not in ("done", "cancel"):
-                picking.sudo().scheduled_date = session.scheduled_start
+            if session.picking_id.state not in (False, "done", "cancel"):
+                by_start[session.scheduled_start] |= session.picking_id
+        for start, pickings in by_start.items():
+            pickings.sudo().write({"scheduled_date": start})
 
     def _workflow_write(self, vals):
         """Write what the workflow records, once the user has shown she may change

@@ -18,6 +18,13 @@ class StockLocation(models.Model):
         groups="stock.group_stock_user",
         help="Min/max rules of the room, refilled from the clinic's store by internal transfer.",
     )
+    halley_opening_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Opening hours",
+        groups="halley_aesthetics.group_practitioner,halley_aesthetics.group_billing",
+        help="When sessions may take place in this room (its time zone, days and hours, "
+        "and its closures). Empty: the room is never closed.",
+    )
 
     @api.depends("is_treatment_room", "name")
     @api.depends_context(CLINIC_NAMES)

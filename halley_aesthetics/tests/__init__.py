@@ -25,3 +25,5 @@ from . import test_patient_chart
 from . import test_ui_chart
 from . import test_chair
 from . import test_ui_chair
+from . import test_booking_hours
+from . import test_ui_book

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -7,6 +7,16 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 # Tests run at a fixed moment: expiry and scheduling never depend on the real clock.
 NOW = datetime(2026, 11, 24, 9, 0, 0)
+
+
+def demo_open_day(after, hour=9):
+    """The first day from ``after`` (naive UTC) on which the demo clinic's rooms open
+    (Monday to Saturday, 09:00 to 19:00 in Singapore, UTC+8), at ``hour`` o'clock
+    there, as naive UTC: tests that book the demo rooms by the real clock."""
+    day = (after + timedelta(hours=8)).date()
+    while day.weekday() == 6:
+        day += timedelta(days=1)
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour - 8)
 
 
 class HalleyCommon(TransactionCase):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 
+from .common import demo_open_day
+
 
 @tagged("post_install", "-at_install")
 class TestDemoClinic(TransactionCase):
@@ -38,8 +40,10 @@ class TestDemoClinic(TransactionCase):
         room_1 = self.env.ref("halley_aesthetics.room_1_demo")
         laser = self.env.ref("halley_aesthetics.room_laser_demo")
         patient = self.env.ref("halley_aesthetics.patient_wei_demo")
-        # The day after tomorrow, one after the other: Chen Wei is never in two rooms at once.
-        start = fields.Datetime.now() + timedelta(days=2)
+        # In five days (the Monday after, if it is a Sunday: no demo session then), from
+        # 09:00, one after the other: Chen Wei is never in two rooms at once, the rooms
+        # are open.
+        start = demo_open_day(fields.Datetime.now() + timedelta(days=5))
         for n, xmlid in enumerate(("bom_rejuran_demo", "bom_ha_demo", "bom_trio_demo",
                                    "bom_rejuran_co2_demo", "bom_rejuran_fraxel_demo")):
             protocol = self.env.ref(f"halley_aesthetics.{xmlid}")
@@ -78,13 +82,17 @@ class TestDemoClinic(TransactionCase):
         store = ref("stock.warehouse0").lot_stock_id
         patients = ref("halley_aesthetics.patient_grace_demo") | ref("halley_aesthetics.patient_aisha_demo")
         trio = ref("halley_aesthetics.bom_trio_demo")
+        # Three days of next week the rooms are open, five sessions each from 10:00.
+        days = [demo_open_day(now + timedelta(days=6), hour=10)]
+        for _i in range(2):
+            days.append(demo_open_day(days[-1] + timedelta(days=1), hour=10))
         sessions = env["halley.treatment.session"].create(
             [
                 {
                     "patient_id": patients[i % 2].id,
                     "protocol_id": trio.id,
                     "room_id": ref("halley_aesthetics.room_1_demo").id,
-                    "scheduled_start": now + timedelta(days=6 + i // 5, hours=i % 5),
+                    "scheduled_start": days[i // 5] + timedelta(hours=i % 5),
                 }
                 for i in range(15)
             ]
