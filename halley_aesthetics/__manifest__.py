@@ -30,15 +30,20 @@
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
+        "views/halley_clinic_overview_views.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [
+        "demo/halley_company_demo.xml",
         "demo/halley_catalogue_demo.xml",
         "demo/halley_clinic_demo.xml",
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "halley_aesthetics/static/src/overview/**/*",
+        ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",
         ],
