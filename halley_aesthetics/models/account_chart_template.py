@@ -38,7 +38,16 @@ class AccountChartTemplate(models.AbstractModel):
             return
         company = env.ref("base.main_company", raise_if_not_found=False)
         installed = env["ir.module.module"].sudo().search_count([("name", "=", "l10n_sg"), ("state", "=", "installed")])
-        if not company or not installed:
+        if not company or not installed or company.country_id.code != "SG":
+            return
+        # Never over the clinic's own books: a chart is replaced only before any package
+        # is sold or session invoiced (a database upgraded from a release without this
+        # step, where l10n_sg was installed by hand, keeps its chart and entries).
+        if company.chart_template != "sg" and (
+            env["halley.patient.package"].sudo().search_count([("company_id", "=", company.id)], limit=1)
+            or env["account.move.line"].sudo().search_count(
+                [("company_id", "=", company.id), ("treatment_session_id", "!=", False)], limit=1)
+        ):
             return
         try:
             with env.cr.savepoint():

@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # Lots on hand that expire before this many days from now are shown on the overview.
 EXPIRY_DAYS = 30
@@ -221,8 +222,11 @@ class HalleyClinicOverview(models.AbstractModel):
 
     @api.model
     def action_open_card(self, card):
-        """The list behind a card of the overview."""
+        """The list behind a card of the overview (a card the user's role has)."""
         self.check_access("read")
+        section = {"sessions_graph": "sessions", "cost_graph": "cost"}.get(card, card)
+        if not self._overview_sections().get(section):
+            raise AccessError(self.env._("This part of the clinic overview is not for your role."))
         Actions = self.env["ir.actions.act_window"]
         if card == "sessions":
             start, end = self._overview_day_bounds()

@@ -126,6 +126,7 @@ class TestClinicOverview(HalleyPackageCommon):
             return self.env.cr.sql_log_count - before
 
         self._session(start=today + timedelta(hours=1))
+        queries()  # warm-up: the user's groups and the models' caches
         one = queries()
         for hour in range(2, 7):
             self._session(start=today + timedelta(hours=hour), room=self.room_b if hour % 2 else self.room)
