@@ -128,7 +128,9 @@ class HalleyClinicOverview(models.AbstractModel):
             {"companies": tuple(self.env.companies.ids), "now": fields.Datetime.now()},
         )
         on_hand = dict(self.env.cr.fetchall())
-        rules = self.env["stock.warehouse.orderpoint"].browse(list(on_hand)).with_context(halley_clinic_names=True)
+        # Consumables by their name, without the internal reference; rooms by theirs.
+        rules = self.env["stock.warehouse.orderpoint"].browse(list(on_hand)).with_context(
+            halley_clinic_names=True, display_default_code=False)
         rules.fetch(["product_id", "location_id", "product_min_qty", "product_max_qty", "product_uom"])
         rows = [
             {
@@ -172,7 +174,7 @@ class HalleyClinicOverview(models.AbstractModel):
             {
                 "lot_id": lot.id,
                 "lot": lot.name,
-                "product": lot.product_id.display_name,
+                "product": lot.product_id.with_context(display_default_code=False).display_name,
                 "expiry": fields.Date.to_string(lot.expiration_date.date()),
                 "expired": lot.expiration_date <= now,
                 "quantity": quantity,
