@@ -2,7 +2,7 @@
     "name": "Halley Aesthetics",
     "summary": "Aesthetic clinic: protocols as kits, sessions consuming stock by lot, "
     "prepaid treatment packages with deferred revenue, reordering driven by bookings",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Clinic",
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
@@ -12,6 +12,7 @@
         "security/halley_aesthetics_groups.xml",
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
+        "security/halley_patient_chart_security.xml",
         "data/halley_aesthetics_data.xml",
         "report/halley_treatment_session_reports.xml",
         "data/halley_mail_templates.xml",
@@ -27,6 +28,7 @@
         "wizard/halley_expired_scrap_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/halley_safety_views.xml",
+        "views/halley_patient_chart_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
@@ -39,10 +41,11 @@
         "demo/halley_clinic_demo.xml",
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
+        "demo/halley_chart_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
-            "halley_aesthetics/static/src/overview/**/*",
+            "halley_aesthetics/static/src/**/*",
         ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",

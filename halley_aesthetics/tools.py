@@ -5,7 +5,7 @@ import weakref
 import psycopg2.extensions
 
 from odoo import sql_db
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
 DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per company
@@ -14,6 +14,54 @@ DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per comp
 BOOKING_ROOM_LOCK_KEY = 0x48414C52
 BOOKING_PRACTITIONER_LOCK_KEY = 0x48414C50
 BOOKING_PATIENT_LOCK_KEY = 0x48414C54
+
+
+class _TitledRefusal:
+    """A refusal of the clinic's workflow that says, as its dialog's title, what
+    was refused ("Session cannot start", "Booking refused"). Its message is the
+    exception's only argument, as for any ``UserError``: over XML-RPC it is a plain
+    UserError fault with that message. The title travels to the web client in the
+    exception's ``context`` (Odoo's ``serialize_exception`` sends it as
+    ``data.context``), where the ``error_dialogs`` entry of this class shows it."""
+
+    def __init__(self, message, title=None):
+        super().__init__(message)
+        self.title = title
+        self.context = {"halley_title": title} if title else {}
+
+
+class ClinicUserError(_TitledRefusal, UserError):
+    """A ``UserError`` titled with what was refused."""
+
+
+class ClinicValidationError(_TitledRefusal, ValidationError):
+    """A ``ValidationError`` titled with what was refused."""
+
+
+# Odoo's own refusals a titled one may replace: not AccessError nor MissingError
+# (subclasses of UserError too), whose code and title say something else.
+_PLAIN_REFUSALS = (UserError, ValidationError)
+
+
+class titled_refusals:  # pylint: disable=invalid-name
+    """``with titled_refusals(title):`` re-raises a plain UserError or
+    ValidationError raised inside (the clinic's own, a package's, Odoo's stock
+    checks) as a ``ClinicUserError`` or ``ClinicValidationError`` titled
+    ``title``, with the same message; a
+    refusal already titled, an access error or any other exception goes through
+    as it is."""
+
+    def __init__(self, title):
+        self.title = title
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type in _PLAIN_REFUSALS and len(exc.args) == 1 and isinstance(exc.args[0], str):
+            titled = ClinicValidationError if exc_type is ValidationError else ClinicUserError
+            raise titled(exc.args[0], title=self.title) from exc
+        return False
 
 
 def lock_rows(records):

@@ -87,12 +87,12 @@ def test_migrations_follow_the_manifest_version():
 
 def test_the_session_reads_as_one_file_per_concern():
     """The session's booking, states and consumption in one file; safety, packages,
-    billing, aftercare, reminders, double bookings and no-shows each in its own, extending the same model and
+    billing, aftercare, reminders, double bookings, no-shows, the patient's chart and titled refusals each in its own, extending the same model and
     the workflow's steps through super()."""
     models = ADDON / "models"
     core = (models / "halley_treatment_session.py").read_text()
     assert len(core.splitlines()) < 700, "halley_treatment_session.py: booking, states, consumption only"
-    for concern in ("safety", "package", "billing", "aftercare", "reminder", "booking", "attendance"):
+    for concern in ("safety", "package", "billing", "aftercare", "reminder", "booking", "attendance", "chart", "refusals"):
         text = (models / f"halley_treatment_session_{concern}.py").read_text()
         assert '_inherit = "halley.treatment.session"' in text, concern
         for step in ("action_confirm", "action_start", "_action_done", "action_cancel"):

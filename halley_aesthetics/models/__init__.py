@@ -3,6 +3,8 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import halley_patient_chart
+from . import res_partner_chart
 from . import product_template
 from . import halley_package_template_line
 from . import mrp_bom
@@ -24,6 +26,7 @@ from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_reminder
 from . import halley_treatment_session_booking
+from . import halley_treatment_session_chart
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum
@@ -40,3 +43,4 @@ from . import halley_lot_recall_patient
 from . import halley_consumption_cost
 from . import halley_clinic_overview
 from . import halley_treatment_session_attendance
+from . import halley_treatment_session_refusals  # wraps every concern's steps: last

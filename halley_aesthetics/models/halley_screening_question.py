@@ -32,6 +32,16 @@ class HalleyScreeningQuestion(models.Model):
         help="Protocols the question is asked for; empty: every protocol.",
     )
     active = fields.Boolean(default=True)
+    chart_key = fields.Selection(
+        [
+            ("age_65", "Aged 65 or over"),
+            ("anticoagulant", "On anticoagulants"),
+            ("salmon_allergy", "Fish or salmon allergy"),
+        ],
+        string="Answered from the chart",
+        help="The patient's chart pre-answers this question yes (her age on the session's day, "
+        "her anticoagulant or fish/salmon allergy flag), for the practitioner to confirm.",
+    )
 
     def _for_protocol(self, protocol):
         return self.search(
@@ -46,7 +56,7 @@ class HalleyScreeningQuestion(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"protocol_ids", "active"} & set(vals):
+        if {"protocol_ids", "active", "chart_key"} & set(vals):
             self._sync_open_sessions()
         return res
 

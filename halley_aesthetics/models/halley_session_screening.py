@@ -3,8 +3,8 @@ from odoo import api, fields, models
 from ..tools import check_session_open, check_workflow_fields
 
 # Set by the workflow only (as superuser): who acknowledged a warning, and the
-# answer offered from her previous session.
-AUDIT_FIELDS = {"acknowledged_by_id", "previous_answer"}
+# answers offered from her previous session and from her chart.
+AUDIT_FIELDS = {"acknowledged_by_id", "previous_answer", "chart_answer"}
 
 
 class HalleySessionScreening(models.Model):
@@ -30,6 +30,13 @@ class HalleySessionScreening(models.Model):
         string="Last time",
         readonly=True,
         help="The patient's answer at her previous session, offered for review.",
+    )
+    chart_answer = fields.Selection(
+        [("yes", "Yes")],
+        string="From her chart",
+        readonly=True,
+        help="Her chart answers yes (age, anticoagulants, fish or salmon allergy): the answer is "
+        "pre-set for you to confirm; a no needs a note.",
     )
     note = fields.Char(help="Details: medication and dose, dates, what was checked.")
     flagged = fields.Boolean(compute="_compute_flagged", store=True)
@@ -75,7 +82,7 @@ class HalleySessionScreening(models.Model):
     def _check_audit_fields(self, vals):
         check_workflow_fields(
             self, vals, AUDIT_FIELDS,
-            self.env._("Who acknowledged a warning, and the answer given at the previous session,"),
+            self.env._("Who acknowledged a warning, and the answers offered from the previous session and the chart,"),
         )
 
     @api.ondelete(at_uninstall=False)

@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval, time
 
 _logger = logging.getLogger(__name__)
@@ -58,6 +59,23 @@ class HalleyTreatmentSession(models.Model):
 
     def action_print_aftercare(self):
         return self.env.ref("halley_aesthetics.action_report_halley_aftercare").report_action(self)
+
+    def _aftercare_sheet_name(self):
+        """The sheet's file name, as the patient reads it: "Aftercare - Grace Lim -
+        26 Nov 2026" (her name and the session's day in her language and time zone,
+        no session code). The same whoever renders it (a practitioner printing it,
+        the cron mailing it in her language), so the mailed sheet is found again by
+        its name."""
+        self.ensure_one()
+        patient = self.patient_id
+        session = self.with_context(lang=patient.lang or self.env.lang)
+        tz = patient.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        day = fields.Datetime.context_timestamp(session.with_context(tz=tz), self.scheduled_start).date()
+        return session.env._(
+            "Aftercare - %(patient)s - %(date)s",
+            patient=(patient.name or "").replace("/", "-"),
+            date=format_date(session.env, day, date_format="d MMM y"),
+        )
 
     def action_open_aftercare_sheet(self):
         """The aftercare sheet as the patient received it: the PDF itself, in a new

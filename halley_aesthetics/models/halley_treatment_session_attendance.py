@@ -23,8 +23,21 @@ class HalleyTreatmentSession(models.Model):
 
     def action_no_show(self):
         """The patient did not come: cancel the booked session and keep it as a
-        no-show. Only for a booked session whose time has come."""
-        self.check_access("write")
+        no-show. Only for a booked session whose time has come.
+
+        The front desk records it: a practitioner or clinic manager, and billing
+        staff (the front desk of a small clinic), who may only read sessions: for
+        them this step alone runs as the workflow, on sessions they may read (their
+        companies), their name kept on the note."""
+        if self.env.su or self.has_access("write") or not self.env.user.has_group("halley_aesthetics.group_billing"):
+            self.check_access("write")
+            sessions = self
+        else:
+            self.check_access("read")
+            sessions = self.sudo()
+        return sessions._record_no_show()
+
+    def _record_no_show(self):
         now = fields.Datetime.now()
         for session in self:
             if session.state != "confirmed":

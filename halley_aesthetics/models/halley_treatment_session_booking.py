@@ -1,5 +1,4 @@
 from odoo import api, fields, models, sql_db
-from odoo.exceptions import ValidationError
 from odoo.modules import module as odoo_module
 from odoo.tools import format_date
 
@@ -7,6 +6,7 @@ from ..tools import (
     BOOKING_PATIENT_LOCK_KEY,
     BOOKING_PRACTITIONER_LOCK_KEY,
     BOOKING_ROOM_LOCK_KEY,
+    ClinicValidationError,
     take_turns,
 )
 
@@ -107,7 +107,7 @@ class HalleyTreatmentSession(models.Model):
         if not messages and not fresh and self._booking_may_look_again():
             messages = self._booking_clashes_since_snapshot()
         if messages:
-            raise ValidationError(next(iter(messages.values())))
+            raise ClinicValidationError(next(iter(messages.values())), title=self.env._("Booking refused"))
 
     def _booking_clash_messages(self, within):
         """{session: message} for the sessions of ``self`` (with their values as

@@ -178,5 +178,6 @@ class HalleyTreatmentSession(models.Model):
         return res
 
     def action_start(self):
+        self.check_access("write")  # before the screening is synced or described
         self.filtered(lambda s: s.state == "confirmed")._check_safe_to_start()
         return super().action_start()

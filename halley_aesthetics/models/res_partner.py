@@ -168,7 +168,7 @@ class ResPartner(models.Model):
                 raise UserError(self.env._("%(name)s is not a patient of the clinic.", name=partner.display_name))
 
     def _halley_export_patient_data(self):
-        """Everything the clinic holds on this patient (profile, sessions,
+        """Everything the clinic holds on this patient (profile, chart, sessions,
         screening, consent, lots used, packages, invoices, recall notices, who
         accessed her record), as one ZIP of CSV files plus her aftercare sheets;
         read as the clinic manager (her allowed companies only) and logged.
@@ -187,6 +187,14 @@ class ResPartner(models.Model):
             ["Name", "Email", "Phone", "Mobile", "Street", "City", "Zip", "Country", "Language", "Patient since"],
             [[self.name, self.email, self.phone, self.mobile, self.street, self.city, self.zip,
               self.country_id.name, self.lang, self.create_date]],
+        )
+        charts = env["halley.patient.chart"].search([("patient_id", "=", self.id)])
+        table(
+            "chart",
+            ["Clinic", "Date of birth", "Sex", "Allergies", "Fish or salmon allergy", "Current medication",
+             "On anticoagulants", "Medical alerts"],
+            [[c.company_id.name, c.date_of_birth, _label(c, "sex"), c.allergies, c.salmon_allergy, c.medication,
+              c.anticoagulant, c.medical_alerts] for c in charts],
         )
         table(
             "sessions",

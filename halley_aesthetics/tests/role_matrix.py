@@ -45,6 +45,8 @@ MODELS = {
     "halley.package.ledger": _row(billing="r", manager="r"),
     "halley.recall.notice": _row(manager="r"),
     "halley.patient.access.log": _row(manager="r"),
+    # Her clinical chart: clinicians only (billing needs none of it); kept, never deleted.
+    "halley.patient.chart": _row(practitioner="rwc", manager="rwc"),
     # SQL view: the patients who received a recalled lot.
     "halley.lot.recall.patient": _row(manager="r"),
     # SQL view: what the sessions consumed, at its stock valuation (cost per protocol).
@@ -67,6 +69,7 @@ CLINICAL_FIELDS = {
     ("halley.treatment.session", "consent_ids"): _row(practitioner="r", manager="r"),
     ("halley.treatment.session", "has_procedure_consent"): _row(practitioner="r", manager="r"),
     ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
+    ("halley.treatment.session", "chart_medical_alerts"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_access_log_ids"): _row(manager="r"),
 }

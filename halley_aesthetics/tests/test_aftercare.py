@@ -49,7 +49,8 @@ class TestAftercare(HalleyPackageCommon):
         )
 
     def _sheet_name(self, session):
-        return f"Aftercare {session.name.replace('/', '-')}"
+        # The patient's name and the day, no session code (sessions here start on NOW's day).
+        return f"Aftercare - {session.patient_id.name} - 24 Nov 2026"
 
     def _aftercare_messages(self, session):
         return session.message_ids.filtered(lambda m: m.subject and "aftercare" in m.subject)

@@ -29,6 +29,9 @@ class RoleMatrixCommon(HalleyPackageCommon):
         }
         cls.env["halley.screening.question"].create({"name": "T Pregnant?", "severity": "hard_stop"})
         cls.patient.email = "grace@example.com"
+        cls.chart = cls.env["halley.patient.chart"].create(
+            {"patient_id": cls.patient.id, "medical_alerts": "Faints at the sight of needles"}
+        )
         invoice = cls._invoice_as_billing(cls.trio_course)
         cls.package = invoice.invoice_line_ids.patient_package_ids
         session = cls.env["halley.treatment.session"].create(
@@ -78,6 +81,7 @@ class RoleMatrixCommon(HalleyPackageCommon):
                  "session_ids": [Command.set(session.ids)]}
             ),
             "halley.patient.access.log": cls.env["halley.patient.access.log"]._log("print", sessions=session),
+            "halley.patient.chart": cls.chart,
             "halley.lot.recall.patient": cls.env["halley.lot.recall.patient"].search(
                 [("patient_id", "=", cls.patient.id)], limit=1
             ),

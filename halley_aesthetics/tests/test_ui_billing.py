@@ -64,3 +64,45 @@ class TestPackageUi(HalleyUiCase):
 
         self.start_tour(f"/odoo/action-halley_aesthetics.halley_patient_package_action/{package.id}",
                         "halley_package_used_tour", login=billing.login)
+
+
+@tagged("post_install", "-at_install")
+class TestToInvoiceUi(HalleyUiCase):
+    """Billing invoices the day's sessions from Clinic > Billing > To invoice in a real
+    browser: the list opens unfolded with prices, Create invoices is a visible button,
+    and the invoice line reads as the clinic speaks."""
+
+    def test_billing_invoices_a_session_from_the_to_invoice_list(self):
+        env = self.env
+        billing = self._user("tour_invoice_billing", "halley_aesthetics.group_billing")
+        practitioner = self._user("tour_doctor", "halley_aesthetics.group_practitioner")
+        room = self._room("Tour Invoice Room")
+        vial = env["product.product"].create({"name": "Tour invoice vial", "is_storable": True})
+        self._count_in(room, [(vial, 2, None)])
+        protocol = self._protocol("Tour Rejuran treatment", [(vial, 1)])
+        protocol.code = "Tour Skin Healer"
+        protocol.product_tmpl_id.write({"list_price": 280.0, "taxes_id": [Command.clear()]})
+        patient = env["res.partner"].create({"name": "Tour Invoice Patient"})
+        session = env["halley.treatment.session"].with_user(practitioner).create(
+            {
+                "patient_id": patient.id,
+                "protocol_id": protocol.id,
+                "room_id": room.id,
+                "consent_ids": [Command.create({"procedure": True})],
+            }
+        )
+        session.action_confirm()
+        session.action_start()
+        session.action_done()
+        session = session.with_env(env)
+        self.assertEqual(session.invoice_status, "to_invoice")
+
+        self.start_tour("/odoo/action-halley_aesthetics.halley_treatment_session_action_to_invoice",
+                        "halley_to_invoice_tour", login=billing.login)
+
+        self.assertEqual(session.invoice_status, "invoiced")
+        line = session.invoice_line_ids
+        self.assertEqual(line.move_id.partner_id, patient)
+        self.assertEqual(line.move_id.state, "draft")
+        self.assertEqual(line.price_unit, 280.0)
+        self.assertRegex(line.name, r"^Tour Skin Healer, \d{1,2} \w{3} \d{4}, Tour Doctor$")

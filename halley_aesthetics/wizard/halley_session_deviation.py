@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from ..tools import check_session_access
+from ..tools import ClinicUserError, check_session_access
 
 
 class HalleySessionDeviation(models.TransientModel):
@@ -34,6 +33,9 @@ class HalleySessionDeviation(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if not (self.reason or "").strip():
-            raise UserError(self.env._("Give the reason for the difference from the protocol."))
+            raise ClinicUserError(
+                self.env._("Give the reason for the difference from the protocol."),
+                title=self.env._("Session cannot be completed"),
+            )
         self.session_id.deviation_reason = self.reason.strip()
         return self.session_id.action_done()
