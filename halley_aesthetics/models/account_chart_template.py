@@ -88,7 +88,9 @@ class AccountChartTemplate(models.AbstractModel):
         doctor = env.ref("halley_aesthetics.user_doctor_demo")
         local_now = datetime.now(pytz.timezone(doctor.tz or "UTC"))
         today = local_now.date()
-        invoice = env["account.move"].create({
+        # Sold by the front desk (Mei Ling Wong, billing) ...
+        billing = env.ref("halley_aesthetics.user_billing_demo")
+        invoice = env["account.move"].with_user(billing).create({
             "move_type": "out_invoice",
             "partner_id": patient.id,
             "invoice_date": today,
@@ -97,7 +99,9 @@ class AccountChartTemplate(models.AbstractModel):
         invoice.action_post()
         # 09:00 this morning in Singapore, in Treatment Room 1 with Dr. Rachel Tan.
         start = local_now.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(pytz.utc).replace(tzinfo=None)
-        session = env["halley.treatment.session"].create({
+        # ... treated by Dr. Rachel Tan: screening (her chart's answers kept, the rest no,
+        # warnings acknowledged), consent, then the session run through its workflow.
+        session = env["halley.treatment.session"].with_user(doctor).create({
             "patient_id": patient.id,
             "protocol_id": env.ref("halley_aesthetics.bom_trio_demo").id,
             "room_id": env.ref("halley_aesthetics.room_1_demo").id,
@@ -105,7 +109,9 @@ class AccountChartTemplate(models.AbstractModel):
             "scheduled_start": start,
             "consent_ids": [Command.create({"procedure": True, "note": "Signed consent form CF-2026-0431"})],
         })
-        session.screening_ids.answer = "no"
+        session.action_screening_all_no()
+        session.screening_ids.filtered(
+            lambda line: line.answer == "yes" and line.severity == "warning").acknowledged = True
         session.action_confirm()
         session.action_start()
         session.with_context(halley_no_wizard=True).action_done()

@@ -52,6 +52,11 @@ class TestDemoClinic(TransactionCase):
         self.assertEqual(session.state, "done")
         self.assertEqual(session.package_id, package)
         self.assertTrue(session.used_line_ids.lot_id, "consumed by lot")
+        # Sold by billing, treated by the doctor, whose acknowledgement every warning carries.
+        doctor = self.env.ref("halley_aesthetics.user_doctor_demo")
+        self.assertEqual(invoice.create_uid, self.env.ref("halley_aesthetics.user_billing_demo"))
+        self.assertEqual(session.practitioner_id, doctor)
+        self.assertTrue(all(line.acknowledged_by_id == doctor for line in session.screening_ids.filtered("flagged")))
         sg_day = fields.Datetime.context_timestamp(session.with_context(tz="Asia/Singapore"), session.scheduled_start)
         self.assertEqual(sg_day.date(), fields.Date.context_today(session.with_context(tz="Asia/Singapore")))
         # Deferred: two thirds of the price still owed, on the liability account.
