@@ -29,6 +29,23 @@ export class ScreeningAnswerField extends Component {
         return option ? option[1] : "";
     }
 
+    get hints() {
+        const data = this.props.record.data;
+        const fields = this.props.record.fields;
+        const hints = [];
+        for (const [name, label] of [
+            ["previous_answer", _t("Last time")],
+            ["chart_answer", _t("From her chart")],
+        ]) {
+            if (!(name in data) || !data[name]) {
+                continue;
+            }
+            const option = fields[name].selection.find((o) => o[0] === data[name]);
+            hints.push({ name, text: `${label}: ${option ? option[1] : data[name]}` });
+        }
+        return hints;
+    }
+
     buttonClass(option) {
         if (option[0] !== this.value) {
             return "btn-outline-secondary";

@@ -54,7 +54,7 @@ registry.category("web_tour.tours").add("halley_chart_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=screening_ids] .o_data_row:contains('Tour anticoagulants') td[name=chart_answer]:contains('Yes')",
+            trigger: ".o_field_widget[name=screening_ids] .o_data_row:contains('Tour anticoagulants') td[name=answer] .o_halley_answer_hint[data-hint=chart_answer]:contains('From her chart: Yes')",
         },
     ],
 });
