@@ -33,9 +33,11 @@
         "wizard/halley_package_liability_views.xml",
         "wizard/halley_lot_recall_views.xml",
         "views/halley_appointment_book_views.xml",
+        "views/halley_clinic_overview_views.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [
+        "demo/halley_company_demo.xml",
         "demo/halley_catalogue_demo.xml",
         "demo/halley_clinic_demo.xml",
         "demo/halley_reorder_demo.xml",

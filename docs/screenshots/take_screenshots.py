@@ -320,6 +320,9 @@ def main():
     # (file, path, selector that proves the page rendered[, (script to run, selector
     # that proves it took effect), ...])
     shots = [
+        ("clinic_overview.png",
+         "/odoo/clinic-overview",
+         ".o_halley_overview .o_halley_card_sessions .o_halley_session"),
         ("sessions_kanban.png",
          "/odoo/action-halley_aesthetics.halley_treatment_session_action?view_type=kanban",
          ".o_kanban_renderer .o_kanban_record"),

@@ -45,5 +45,7 @@ from . import account_chart_template
 # SQL views over the tables above: last.
 from . import halley_package_ledger
 from . import halley_lot_recall_patient
+from . import halley_consumption_cost
+from . import halley_clinic_overview
 from . import halley_treatment_session_attendance
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last

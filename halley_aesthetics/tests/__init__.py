@@ -21,6 +21,8 @@ from . import test_clinic_words
 from . import test_protocol_form
 from . import test_attendance
 from . import test_booking
+from . import test_clinic_overview
+from . import test_ui_overview
 from . import test_patient_chart
 from . import test_ui_chart
 from . import test_chair

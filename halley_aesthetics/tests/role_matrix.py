@@ -49,6 +49,10 @@ MODELS = {
     "halley.patient.chart": _row(practitioner="rwc", manager="rwc"),
     # SQL view: the patients who received a recalled lot.
     "halley.lot.recall.patient": _row(manager="r"),
+    # SQL view: what the sessions consumed, at its stock valuation (cost per protocol).
+    "halley.consumption.cost": _row(manager="r"),
+    # Clinic > Overview (abstract: no records, one method); each role reads its sections.
+    "halley.clinic.overview": _row(billing="r", practitioner="r", manager="r"),
     # Wizards (transient): each user only ever sees her own.
     "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
     "halley.package.liability": _row(billing="rwcu", manager="rwcu"),

@@ -16,19 +16,69 @@ class TestDemoClinic(TransactionCase):
         if not self.env.ref("halley_aesthetics.bom_rejuran_demo", raise_if_not_found=False):
             self.skipTest("demo data not installed")
 
-    def test_demo_staff_land_on_the_clinic_in_its_time_zone(self):
-        for user_xmlid, action_xmlid in (
-            ("user_doctor_demo", "halley_treatment_session_action"),
-            ("user_nurse_demo", "halley_treatment_session_action"),
-            ("user_billing_demo", "halley_treatment_session_action_to_invoice"),
-        ):
+    def test_demo_staff_land_on_the_clinic_overview_in_its_time_zone(self):
+        overview = self.env.ref("halley_aesthetics.halley_clinic_overview_action")
+        for user_xmlid in ("halley_aesthetics.user_doctor_demo", "halley_aesthetics.user_nurse_demo",
+                           "halley_aesthetics.user_billing_demo", "base.user_admin"):
             with self.subTest(user=user_xmlid):
-                user = self.env.ref(f"halley_aesthetics.{user_xmlid}")
-                action = self.env.ref(f"halley_aesthetics.{action_xmlid}")
-                self.assertEqual((user.tz, user.action_id.id), ("Asia/Singapore", action.id))
-                # What the web client loads as her home: her own screen, readable by her.
+                user = self.env.ref(user_xmlid)
+                self.assertEqual((user.tz, user.action_id.id), ("Asia/Singapore", overview.id))
+                # What the web client loads as her home: the overview, readable by her.
                 self.assertEqual(self.env["ir.actions.actions"].with_user(user)._for_xml_id(
-                    f"halley_aesthetics.{action_xmlid}")["res_model"], "halley.treatment.session")
+                    "halley_aesthetics.halley_clinic_overview_action")["tag"], "halley_clinic_overview")
+                data = self.env["halley.clinic.overview"].with_user(user).get_overview()
+                self.assertIn("sessions", data)
+
+    def test_demo_company_is_the_clinic_in_singapore(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.name, "Halley Medical Aesthetics")
+        self.assertEqual((company.country_id.code, company.city), ("SG", "Singapore"))
+        self.assertEqual(company.currency_id, self.env.ref("base.SGD"))
+        self.assertEqual(company.chart_template, "sg")
+        self.assertEqual((company.account_sale_tax_id.amount, company.account_sale_tax_id.amount_type),
+                         (9.0, "percent"), "GST 9 %")
+        self.assertTrue(company.halley_deferred_account_id, "the chart came with the deferred-revenue account")
+
+    def test_demo_package_was_sold_and_one_session_redeemed(self):
+        company = self.env.ref("base.main_company")
+        invoice = self.env.ref("halley_aesthetics.invoice_trio_grace_demo")
+        session = self.env.ref("halley_aesthetics.session_grace_trio_demo")
+        package = invoice.invoice_line_ids.patient_package_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.currency_id, company.currency_id)
+        self.assertEqual(invoice.partner_id, self.env.ref("halley_aesthetics.patient_grace_demo"))
+        self.assertEqual(invoice.invoice_line_ids.tax_ids, company.account_sale_tax_id, "GST charged")
+        self.assertAlmostEqual(invoice.amount_tax, invoice.amount_untaxed * 0.09)
+        self.assertEqual(package.product_id, self.env.ref("halley_aesthetics.product_package_trio_demo"))
+        self.assertEqual((package.sessions_total, package.sessions_used), (3, 1))
+        self.assertEqual(session.state, "done")
+        self.assertEqual(session.package_id, package)
+        self.assertTrue(session.used_line_ids.lot_id, "consumed by lot")
+        # Sold by billing, treated by the doctor, whose acknowledgement every warning carries.
+        doctor = self.env.ref("halley_aesthetics.user_doctor_demo")
+        self.assertEqual(invoice.create_uid, self.env.ref("halley_aesthetics.user_billing_demo"))
+        self.assertEqual(session.practitioner_id, doctor)
+        self.assertTrue(all(line.acknowledged_by_id == doctor for line in session.screening_ids.filtered("flagged")))
+        sg_day = fields.Datetime.context_timestamp(session.with_context(tz="Asia/Singapore"), session.scheduled_start)
+        self.assertEqual(sg_day.date(), fields.Date.context_today(session.with_context(tz="Asia/Singapore")))
+        # Deferred: two thirds of the price still owed, on the liability account.
+        self.assertAlmostEqual(package.amount_deferred, invoice.amount_untaxed * 2 / 3, places=2)
+        deferred = self.env["account.move.line"].search([
+            ("account_id", "=", company.halley_deferred_account_id.id), ("parent_state", "=", "posted")])
+        self.assertAlmostEqual(-sum(deferred.mapped("balance")), package.amount_deferred, places=2)
+        # The overview shows the liability and this morning's session.
+        manager = self.env.ref("base.user_admin")
+        data = self.env["halley.clinic.overview"].with_user(manager).with_context(
+            allowed_company_ids=company.ids).get_overview()
+        self.assertAlmostEqual(data["liability"][0]["amount"], package.amount_deferred, places=2)
+        names = [s["name"] for room in data["sessions"] for s in room["sessions"]]
+        self.assertIn("Grace Lim · Baby Skin Trio", names)
+
+    def test_demo_package_step_is_done_once(self):
+        invoices = self.env["account.move"].search_count([("move_type", "=", "out_invoice")])
+        self.env["account.chart.template"]._halley_load_demo_chart()
+        self.env["account.chart.template"]._halley_load_demo_sale(self.env.ref("base.main_company"))
+        self.assertEqual(self.env["account.move"].search_count([("move_type", "=", "out_invoice")]), invoices)
 
     def test_demo_session_was_completed_with_its_lots(self):
         session = self.env.ref("halley_aesthetics.session_grace_1_demo")

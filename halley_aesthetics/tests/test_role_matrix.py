@@ -85,6 +85,9 @@ class RoleMatrixCommon(HalleyPackageCommon):
             "halley.lot.recall.patient": cls.env["halley.lot.recall.patient"].search(
                 [("patient_id", "=", cls.patient.id)], limit=1
             ),
+            "halley.consumption.cost": cls.env["halley.consumption.cost"].search(
+                [("session_id", "=", session.id)], limit=1
+            ),
         }
 
     @classmethod
