@@ -36,6 +36,9 @@ patient_clinic_record.png shows Grace Lim's Clinic record tab (marketing-photo c
 data export, recall notices, record access log); --prepare-privacy first opens the
 treatment record of her completed demo session as `doctor` and as the --login user, so
 the access log has entries (it writes those log entries).
+appointment_book.png is today's appointment book per room; patient_chart.png and
+session_alerts.png show Margaret Ong's clinic patient form (her chart) and her booked
+session (alerts banner, then the Screening tab with the answer her chart gives).
 lot_recall.png opens Clinic > Stock > Lot recall, types the lot number RJ24A017 (the
 Rejuran lot of the demo's completed session) and clicks Find patients; it never notifies
 anyone.
@@ -397,6 +400,25 @@ def main():
              ("document.querySelector('.o_field_widget[name=halley_access_log_ids]')"
               ".scrollIntoView({block: 'center'})",
               ".o_form_view")))
+    shots.append(
+        ("appointment_book.png",
+         "/odoo/action-halley_aesthetics.halley_appointment_book_action",
+         ".o_halley_book_grid .o_halley_book_session"))
+    margaret = lookup_patient(rpc, "Margaret Ong")
+    if margaret:
+        shots.append(
+            ("patient_chart.png",
+             f"/odoo/action-halley_aesthetics.halley_patient_action/{margaret}",
+             ".o_form_view .o_field_widget[name=halley_medical_alerts]"))
+        alert_sessions = rpc("halley.treatment.session", "search",
+                             [("patient_id", "=", margaret), ("state", "in", ("draft", "confirmed"))], limit=1)
+        if alert_sessions:
+            shots.append(
+                ("session_alerts.png",
+                 f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{alert_sessions[0]}",
+                 ".o_form_view .o_halley_chart_alerts",
+                 (click_text(".o_notebook .nav-link", "Screening"),
+                  ".o_form_view .o_halley_answer_hint[data-hint=chart_answer]")))
     screening_session_id = lookup_screening_session(rpc)
     if screening_session_id:
         shots.append(

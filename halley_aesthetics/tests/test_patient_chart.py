@@ -271,8 +271,16 @@ class TestPatientChart(HalleyCommon):
         for present in ('name="halley_allergies"', "action_view_halley_packages", "action_open_halley_chart",
                         'name="treatment_session_ids"', "used_lot_names"):
             self.assertIn(present, arch)
+        # Her Clinic record (PDPA) is on the clinic's form too: marketing-photo consent for
+        # clinicians; the data export and who opened her record for the clinic manager.
+        self.assertIn("action_halley_withdraw_marketing_photos", arch)
+        self.assertNotIn("halley_access_log_ids", arch)
+        manager_arch = self.env["res.partner"].with_user(self.manager).get_view(form_view.id, "form")["arch"]
+        for present in ("action_halley_export_patient_data", 'name="halley_access_log_ids"'):
+            self.assertIn(present, manager_arch)
         billing_arch = self.env["res.partner"].with_user(self.billing).get_view(form_view.id, "form")["arch"]
         self.assertNotIn("halley_allergies", billing_arch)
+        self.assertNotIn("halley_marketing_photo_consent", billing_arch)
         self.assertIn("action_view_halley_packages", billing_arch)
         self.assertIn("action_view_partner_invoices", billing_arch)
         # Odoo's contact form stays the default.
