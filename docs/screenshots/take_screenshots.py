@@ -344,10 +344,8 @@ def main():
          ".o_pivot table tbody tr"),
         ("sessions_to_invoice.png",
          "/odoo/action-halley_aesthetics.halley_treatment_session_action_to_invoice",
-         ".o_list_renderer .o_group_header",
-         # grouped by patient, folded: unfold every patient
-         ("document.querySelectorAll('.o_list_renderer .o_group_header').forEach(g => g.click())",
-          ".o_list_renderer .o_data_row")),
+         # grouped by patient, opened unfolded
+         ".o_list_renderer .o_group_header ~ .o_data_row"),
     ]
     shots += [
         # fold the search panel and hide the Route, Supplier and Trigger columns (in this
@@ -481,6 +479,9 @@ def main():
             cdp.call("Page.enable")
             cdp.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT,
                      deviceScaleFactor=1, mobile=False)
+            # The clinic's browsers run in Singapore time (Odoo's web client shows the
+            # browser's time zone).
+            cdp.call("Emulation.setTimezoneOverride", timezoneId="Asia/Singapore")
 
             cdp.goto(f"{url}/web/login?db={args.db}")
             cdp.evaluate(
