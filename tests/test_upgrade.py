@@ -130,6 +130,9 @@ print("AFTER", json.dumps({
     "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
     "new_session_type": s.picking_id.picking_type_id.id,
     "new_session_warehouse": s.room_id.warehouse_id.code,
+    # Clinic > Sessions is a menu of entries now (Appointment book, Sessions), without an action.
+    "sessions_menu": [bool(env.ref("halley_aesthetics.halley_treatment_session_menu").action),
+                      sorted(env.ref("halley_aesthetics.halley_treatment_session_menu").child_id.mapped("name"))],
 }))
 env.cr.rollback()
 """
@@ -235,6 +238,7 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["lot_index"], "the upgrade creates the index of move lines by lot"
         assert checks["new_session"] == ["done", True]
         assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
+        assert checks["sessions_menu"] == [False, ["Appointment book", "Sessions"]], checks["sessions_menu"]
         assert checks["new_session_type"] in old[checks["new_session_warehouse"]]
         assert checks["leaked"] == []
         assert checks["recall_on_contact"] == 0

@@ -164,7 +164,7 @@ def lookup_package(rpc):
 
 
 def prepare_packages(url, db, rpc):
-    """Sell one Baby Skin Trio course to Grace Lim and use it up; complete one
+    """Use up Grace Lim's Baby Skin Trio course (the demo's, or one sold here); complete one
     Rejuran session for Aisha Rahman without package. Does nothing if a used-up
     package exists."""
     if rpc("halley.patient.package", "search", [("state", "=", "used")], limit=1):
@@ -177,25 +177,41 @@ def prepare_packages(url, db, rpc):
     course = billing("product.product", "search", [("default_code", "=", "PKG-TRIO3")], limit=1)
     if not (grace and aisha and course):
         raise SystemExit("demo patients or the PKG-TRIO3 package product are missing")
-    invoice = billing("account.move", "create", {
-        "move_type": "out_invoice",
-        "partner_id": grace[0],
-        "invoice_date": today.isoformat(),
-        "invoice_line_ids": [(0, 0, {"product_id": course[0], "quantity": 1})],
-    })
-    billing("account.move", "action_post", [invoice])
-    print(f"posted invoice {invoice} (Baby Skin Trio course for Grace Lim)")
+    # The demo clinic sold her a course and redeemed its first session this morning:
+    # use that one up; without it, sell one first.
+    sold = billing("halley.patient.package", "search_read", [
+        ("patient_id", "=", grace[0]), ("product_id", "=", course[0]), ("state", "=", "active")],
+        ["sessions_used"], limit=1)
+    if not sold:
+        invoice = billing("account.move", "create", {
+            "move_type": "out_invoice",
+            "partner_id": grace[0],
+            "invoice_date": today.isoformat(),
+            "invoice_line_ids": [(0, 0, {"product_id": course[0], "quantity": 1})],
+        })
+        billing("account.move", "action_post", [invoice])
+        print(f"posted invoice {invoice} (Baby Skin Trio course for Grace Lim)")
+    trio_days = (21, 42) if sold and sold[0]["sessions_used"] else (0, 21, 42)
 
     room = xmlid(rpc, "room_1_demo")
     trio, rejuran = xmlid(rpc, "bom_trio_demo"), xmlid(rpc, "bom_rejuran_demo")
-    for patient, protocol, days in (
-        (grace[0], trio, 0), (grace[0], trio, 21), (grace[0], trio, 42), (aisha[0], rejuran, 0),
+    # 11:00 and 13:00 in Singapore (UTC+8), inside the room's opening hours and clear of
+    # the demo's own sessions of the day.
+    for patient, protocol, days, hour in (
+        *((grace[0], trio, days, 3) for days in trio_days), (aisha[0], rejuran, 0, 5),
     ):
-        start = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(3))
+        start = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour))
         session = rpc("halley.treatment.session", "create", {
             "patient_id": patient, "protocol_id": protocol, "room_id": room,
             "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
+            "consent_ids": [(0, 0, {"procedure": True})],
         })
+        # Screened: no to every question her chart does not answer, its warnings acknowledged.
+        rpc("halley.treatment.session", "action_screening_all_no", [session])
+        warnings = rpc("halley.session.screening", "search", [
+            ("session_id", "=", session), ("answer", "=", "yes"), ("severity", "=", "warning")])
+        if warnings:
+            rpc("halley.session.screening", "write", warnings, {"acknowledged": True})
         for method in ("action_confirm", "action_start", "action_done"):
             result = rpc("halley.treatment.session", method, [session])
             if result is not True:

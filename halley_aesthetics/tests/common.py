@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 # Tests run at a fixed moment: expiry and scheduling never depend on the real clock.
@@ -422,3 +423,31 @@ class HalleyUiCase(HttpCase):
                 for p, qty, lot in rows
             ]
         ).action_apply_inventory()
+
+
+class HalleyBookingMixin:
+    """Booking tests: a draft booked by a user, and a refused confirmation that leaves
+    nothing behind. ``_booking_start`` and ``_booking_practitioner`` give the defaults."""
+
+    _booking_start = None
+
+    def _booking_practitioner(self):
+        return self.practitioner
+
+    def _draft(self, user, start=None, room=None, practitioner=None, patient=None):
+        return self.env["halley.treatment.session"].with_user(user).create(
+            {
+                "patient_id": (patient or self.patient).id,
+                "protocol_id": self.protocol_rejuran.id,
+                "room_id": (room or self.room).id,
+                "practitioner_id": (practitioner or self._booking_practitioner()).id,
+                "scheduled_start": start or self._booking_start,
+            }
+        )
+
+    def assertRefused(self, session, message):
+        with self.assertRaises(ValidationError) as caught:
+            session.action_confirm()
+        self.assertEqual(str(caught.exception), message)
+        self.assertEqual(session.state, "draft", "a refused session stays a draft")
+        self.assertFalse(session.picking_id, "nothing is booked for a refused session")

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import NOW, HalleyCommon
+from .common import NOW, HalleyBookingMixin, HalleyCommon
 
 # 15:15 in Singapore on Thursday 26 November 2026; a session lasts 50 minutes
 # (30 of numbing, 20 of procedure): until 16:05.
@@ -15,9 +15,11 @@ MINUTES = timedelta(minutes=1)
 
 @freeze_time(NOW)
 @tagged("post_install", "-at_install")
-class TestBooking(HalleyCommon):
+class TestBooking(HalleyBookingMixin, HalleyCommon):
     """The appointment book: a room, a practitioner and a patient are never booked
     twice at the same time."""
+
+    _booking_start = SLOT
 
     @classmethod
     def setUpClass(cls):
@@ -37,24 +39,6 @@ class TestBooking(HalleyCommon):
             }
         )
         cls.booked.action_confirm()
-
-    def _draft(self, user, start=SLOT, room=None, practitioner=None, patient=None):
-        return self.env["halley.treatment.session"].with_user(user).create(
-            {
-                "patient_id": (patient or self.patient).id,
-                "protocol_id": self.protocol_rejuran.id,
-                "room_id": (room or self.room).id,
-                "practitioner_id": (practitioner or self.practitioner).id,
-                "scheduled_start": start,
-            }
-        )
-
-    def assertRefused(self, session, message):
-        with self.assertRaises(ValidationError) as caught:
-            session.action_confirm()
-        self.assertEqual(str(caught.exception), message)
-        self.assertEqual(session.state, "draft", "a refused session stays a draft")
-        self.assertFalse(session.picking_id, "nothing is booked for a refused session")
 
     # ------------------------------------------------------------ refused at confirmation
 

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import NOW, HalleyCommon
+from .common import NOW, HalleyBookingMixin, HalleyCommon
 
 # Thursday 26 November 2026 in Singapore (UTC+8): 09:00 is 01:00 UTC. A Rejuran
 # session lasts 50 minutes.
@@ -18,7 +18,7 @@ MINUTES = timedelta(minutes=1)
 
 @freeze_time(NOW)
 @tagged("post_install", "-at_install")
-class TestBookingHours(HalleyCommon):
+class TestBookingHours(HalleyBookingMixin, HalleyCommon):
     """Opening hours of the rooms and working hours of the practitioners: a session
     is booked while its room is open and its practitioner works."""
 
@@ -48,21 +48,8 @@ class TestBookingHours(HalleyCommon):
         cls.portal = new_test_user(cls.env, login="t_portal", groups="base.group_portal", name="Portal Test")
         (cls.manager | cls.practitioner | cls.nurse | cls.billing).write({"tz": "Asia/Singapore"})
 
-    def _draft(self, user, start, room=None, practitioner=None, patient=None):
-        return self.env["halley.treatment.session"].with_user(user).create({
-            "patient_id": (patient or self.patient).id,
-            "protocol_id": self.protocol_rejuran.id,
-            "room_id": (room or self.room).id,
-            "practitioner_id": (practitioner or self.nurse).id,
-            "scheduled_start": start,
-        })
-
-    def assertRefused(self, session, message):
-        with self.assertRaises(ValidationError) as caught:
-            session.action_confirm()
-        self.assertEqual(str(caught.exception), message)
-        self.assertEqual(session.state, "draft", "a refused session stays a draft")
-        self.assertFalse(session.picking_id, "nothing is booked for a refused session")
+    def _booking_practitioner(self):
+        return self.nurse
 
     # ------------------------------------------------------------ the room's opening hours
 
