@@ -13,12 +13,13 @@ each page below and saves a 1400x900 PNG. Record ids (the done demo session, the
 Rejuran protocol, the package shown) are looked up through XML-RPC, so they survive a
 reinstall.
 
-The package screenshots need a sold and used-up package, which the demo data has not
-(see the README). --prepare-packages makes one first, through XML-RPC, unless a used-up
-package already exists: as `billing`, it posts an invoice of one Baby Skin Trio course
-(PKG-TRIO3) to Grace Lim; as the --login user, it completes three Baby Skin Trio sessions
-for her in Treatment Room 1 (today, +21 and +42 days) and one Rejuran session for Aisha
-Rahman without package (so "To invoice" lists it). It writes to the database: use it on
+The package screenshots need a used-up package; the demo sells Grace Lim a Baby Skin Trio
+course and redeems one session of it. --prepare-packages uses it up first, through
+XML-RPC, unless a used-up package already exists: as the --login user, it completes her two
+other Baby Skin Trio sessions in Treatment Room 1 (+21 and +42 days, 11:00 Singapore time;
+without the demo's course, `billing` sells her one and three sessions are completed, today
+included), screened and consented, and one Rejuran session for Aisha Rahman without package
+today at 13:00 (so "To invoice" lists it). It writes to the database: use it on
 the demo database only. Without a package the package screenshots are skipped.
 
 session_screening.png needs a confirmed session of Aisha Rahman with a warning answered
