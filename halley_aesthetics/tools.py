@@ -64,6 +64,12 @@ class titled_refusals:  # pylint: disable=invalid-name
         return False
 
 
+def bullets(items):
+    """One item per line, as the error dialog shows them (the clinic's refusal dialog
+    lists the "- " lines)."""
+    return "\n".join(f"- {item}" for item in items)
+
+
 def lock_rows(records):
     """Lock ``records``' rows until the transaction ends (SELECT ... FOR UPDATE),
     then drop their cached values so they are read again under the lock.

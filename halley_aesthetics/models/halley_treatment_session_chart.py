@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import CLINICIAN_GROUPS
+from ..tools import CLINICIAN_GROUPS, bullets
 
 
 class HalleyTreatmentSession(models.Model):
@@ -127,7 +127,7 @@ class HalleyTreatmentSession(models.Model):
                         "the answer is no today (or correct her chart).\n%(questions)s",
                         patient=session.patient_id.display_name,
                         session=session.name,
-                        questions="\n".join(f"- {q}" for q in overridden.mapped("question")),
+                        questions=bullets(overridden.mapped("question")),
                     )
                 )
         return res

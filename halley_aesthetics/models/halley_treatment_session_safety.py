@@ -1,12 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import CLINICIAN_GROUPS
-
-
-def _bullets(items):
-    """One item per line, as the error dialog shows them."""
-    return "\n".join(f"- {item}" for item in items)
+from ..tools import CLINICIAN_GROUPS, bullets
 
 
 class HalleyTreatmentSession(models.Model):
@@ -129,7 +124,7 @@ class HalleyTreatmentSession(models.Model):
                     self.env._(
                         "Screen the patient before starting %(session)s:\n%(questions)s",
                         session=session.name,
-                        questions=_bullets(unanswered.mapped("question")),
+                        questions=bullets(unanswered.mapped("question")),
                     )
                 )
             stops = lines.filtered(lambda ln: ln.flagged and ln.severity == "hard_stop")
@@ -139,7 +134,7 @@ class HalleyTreatmentSession(models.Model):
                         "%(session)s cannot start: the screening has a hard stop. Do not treat; "
                         "discuss an alternative with the patient.\n%(questions)s",
                         session=session.name,
-                        questions=_bullets(stops.mapped("question")),
+                        questions=bullets(stops.mapped("question")),
                     )
                 )
             warnings = lines.filtered(
@@ -151,7 +146,7 @@ class HalleyTreatmentSession(models.Model):
                         "Acknowledge the screening warnings of %(session)s before starting:\n"
                         "%(questions)s",
                         session=session.name,
-                        questions=_bullets(warnings.mapped("question")),
+                        questions=bullets(warnings.mapped("question")),
                     )
                 )
             if not session.has_procedure_consent:
