@@ -24,7 +24,7 @@ class HalleySessionPhoto(models.Model):
     _order = "session_id desc, phase desc, angle, id"
 
     session_id = fields.Many2one(
-        "halley.treatment.session", string="Session", required=True, ondelete="cascade", index=True
+        "halley.treatment.session", required=True, ondelete="cascade", index=True
     )
     patient_id = fields.Many2one(related="session_id.patient_id", store=True, index=True)
     company_id = fields.Many2one(related="session_id.company_id", store=True, index=True)

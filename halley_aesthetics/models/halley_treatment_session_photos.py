@@ -25,7 +25,7 @@ class HalleyTreatmentSession(models.Model):
     def _compute_display_name(self):
         """Choosing one of her sessions to compare: each reads with its day
         ("Grace Lim · Rejuran Skin Healer, 26 Nov 2026")."""
-        super()._compute_display_name()
+        res = super()._compute_display_name()
         if self.env.context.get("halley_session_dates"):
             for session in self.filtered("scheduled_start"):
                 session.display_name = self.env._(
@@ -33,6 +33,7 @@ class HalleyTreatmentSession(models.Model):
                     session=session.display_name,
                     date=format_date(self.env, session.scheduled_start),
                 )
+        return res
 
     def _halley_frozen_fields(self):
         # A done session may still get its after-photos; the photo itself refuses

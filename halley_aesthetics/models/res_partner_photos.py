@@ -5,7 +5,7 @@ class ResPartner(models.Model):
     """A patient's clinical photos: compared from her clinic form; withdrawing
     her marketing-photo consent takes her photos out of marketing."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     def action_halley_withdraw_marketing_photos(self):
         res = super().action_halley_withdraw_marketing_photos()

@@ -213,7 +213,7 @@ class TestSessionPhotos(SessionPhotoCommon):
         defaults = action["context"]
         self.assertEqual(defaults["default_session_a_id"], first.id, "her previous session with photos")
         self.assertEqual(defaults["default_session_b_id"], second.id)
-        wizard = Wizard.with_context(defaults).create({})
+        wizard = Wizard.with_context(**defaults).create({})
         self.assertEqual(wizard.phase, "after", "after-photos by default")
         html = str(wizard.comparison)
         for angle, label in (("front", "Front"), ("left", "Left")):

@@ -14,16 +14,14 @@ class HalleyPhotoComparison(models.TransientModel):
     _name = "halley.photo.comparison"
     _description = "Compare clinical photos"
 
-    patient_id = fields.Many2one("res.partner", string="Patient", required=True, readonly=True)
+    patient_id = fields.Many2one("res.partner", required=True, readonly=True)
     session_a_id = fields.Many2one(
         "halley.treatment.session",
-        string="Session A",
         required=True,
         domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False)]",
     )
     session_b_id = fields.Many2one(
         "halley.treatment.session",
-        string="Session B",
         required=True,
         domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False), ('id', '!=', session_a_id)]",
     )
