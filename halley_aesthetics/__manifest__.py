@@ -46,6 +46,7 @@
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
         "demo/halley_chart_demo.xml",
+        "demo/halley_photo_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
