@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
         "security/halley_patient_chart_security.xml",
+        "security/halley_session_photo_security.xml",
         "data/halley_aesthetics_data.xml",
         "report/halley_treatment_session_reports.xml",
         "report/halley_consent_report.xml",
@@ -30,6 +31,8 @@
         "views/stock_warehouse_orderpoint_views.xml",
         "views/halley_safety_views.xml",
         "views/halley_patient_chart_views.xml",
+        "views/halley_session_photo_views.xml",
+        "wizard/halley_photo_comparison_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_consent_sign_views.xml",
         "wizard/halley_package_liability_views.xml",
@@ -45,6 +48,7 @@
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
         "demo/halley_chart_demo.xml",
+        "demo/halley_photo_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

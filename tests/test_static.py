@@ -88,13 +88,13 @@ def test_migrations_follow_the_manifest_version():
 def test_the_session_reads_as_one_file_per_concern():
     """The session's booking, states and consumption in one file; safety, signed consent, packages,
     billing, aftercare, reminders, double bookings, opening hours, the appointment book, no-shows, the patient's
-    chart and titled refusals each in its own, extending the same model and
+    chart, clinical photos and titled refusals each in its own, extending the same model and
     the workflow's steps through super()."""
     models = ADDON / "models"
     core = (models / "halley_treatment_session.py").read_text()
     assert len(core.splitlines()) < 700, "halley_treatment_session.py: booking, states, consumption only"
-    for concern in ("safety", "consent", "package", "billing", "aftercare", "reminder", "booking", "hours", "book", "attendance",
-                    "chart", "refusals"):
+    for concern in ("safety", "consent", "package", "billing", "aftercare", "reminder", "booking", "hours", "book",
+                    "attendance", "chart", "photos", "refusals"):
         text = (models / f"halley_treatment_session_{concern}.py").read_text()
         assert '_inherit = "halley.treatment.session"' in text, concern
         for step in ("action_confirm", "action_start", "_action_done", "action_cancel"):

@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import res_partner
 from . import halley_patient_chart
 from . import res_partner_chart
+from . import res_partner_photos
 from . import res_users
 from . import product_template
 from . import halley_package_template_line
@@ -33,9 +34,11 @@ from . import halley_treatment_session_hours
 from . import halley_treatment_session_booking
 from . import halley_treatment_session_chart
 from . import halley_treatment_session_book
+from . import halley_treatment_session_photos
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum
+from . import halley_session_photo
 from . import halley_recall_notice
 from . import halley_patient_access_log
 from . import halley_patient_package

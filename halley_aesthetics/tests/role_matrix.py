@@ -53,12 +53,15 @@ MODELS = {
     "halley.consumption.cost": _row(manager="r"),
     # Clinic > Overview (abstract: no records, one method); each role reads its sections.
     "halley.clinic.overview": _row(billing="r", practitioner="r", manager="r"),
+    # Clinical photos: clinicians only; deleting one is refused once its session is done.
+    "halley.session.photo": _row(practitioner="rwcu", manager="rwcu"),
     # Wizards (transient): each user only ever sees her own.
     "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
     "halley.consent.sign": _row(practitioner="rwcu", manager="rwcu"),
     "halley.package.liability": _row(billing="rwcu", manager="rwcu"),
     "halley.expired.scrap": _row(manager="rwcu"),
     "halley.lot.recall": _row(manager="rwcu"),
+    "halley.photo.comparison": _row(practitioner="rwcu", manager="rwcu"),
 }
 
 # Clinical fields: r = read, search and group on it; w = write. Billing sees what
@@ -71,6 +74,7 @@ CLINICAL_FIELDS = {
     ("halley.treatment.session", "has_procedure_consent"): _row(practitioner="r", manager="r"),
     ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
     ("halley.treatment.session", "chart_medical_alerts"): _row(practitioner="r", manager="r"),
+    ("halley.treatment.session", "photo_ids"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_record_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_access_log_ids"): _row(manager="r"),
@@ -81,6 +85,7 @@ DOCUMENTS = {
     "Treatment record, /report/html/... and /report/pdf/...": _row(practitioner="r", manager="r"),
     "Aftercare sheet, /report/html/... and /report/pdf/...": _row(practitioner="r", manager="r"),
     "Files attached to a session (aftercare sheet), /web/content/...": _row(practitioner="r", manager="r"),
+    "Clinical photo, /web/content/... and /web/image/...": _row(practitioner="r", manager="r"),
     "Patient data export (ZIP), /halley/patient/<id>/export": _row(manager="r"),
 }
 

@@ -1,5 +1,7 @@
 """The role matrix of the README, checked cell by cell as each role."""
 
+import base64
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -9,6 +11,9 @@ from odoo.tools import mute_logger
 
 from .common import NOW, HalleyPackageCommon, sign_consent
 from .role_matrix import CLINICAL_FIELDS, DOCUMENTS, MODELS, ROLES
+from .test_session_photos import photo_png
+
+PHOTO_MARKER = "HALLEY-MATRIX-PHOTO"
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 WRITE_VALUES = {"notes": "<p>Checked</p>", "deviation_reason": "One vial more", "interval_override_reason": "Trip"}
@@ -45,6 +50,9 @@ class RoleMatrixCommon(HalleyPackageCommon):
             }
         )
         sign_consent(session, user=cls.practitioner, photo_record=True, photo_marketing=True)
+        photo = cls.env["halley.session.photo"].create(
+            {"session_id": session.id, "image": base64.b64encode(photo_png(PHOTO_MARKER))}
+        )
         session.screening_ids.answer = "no"
         session.with_user(cls.practitioner).action_confirm()
         session.with_user(cls.practitioner).action_start()
@@ -62,8 +70,10 @@ class RoleMatrixCommon(HalleyPackageCommon):
                 "scheduled_start": NOW,
             }
         )
+        cls.photo = photo
         cls.records = {
             "halley.treatment.session": session,
+            "halley.session.photo": photo,
             "halley.session.screening": session.screening_ids[:1],
             "halley.session.consent": session.consent_ids[:1],
             "halley.session.addendum": cls.env["halley.session.addendum"].create(
@@ -164,6 +174,11 @@ class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
         with mute_logger("odoo.http", "odoo.addons.base.models.ir_attachment"):
             return self.url_open(url, allow_redirects=False)
 
+    def _photo_attachment(self):
+        return self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", "halley.session.photo"), ("res_id", "=", self.photo.id), ("res_field", "=", "image")]
+        )
+
     def test_documents_as_each_role(self):
         session = self.treatment
         report = "halley_aesthetics.report_halley_treatment_record"
@@ -182,6 +197,11 @@ class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
             "Files attached to a session (aftercare sheet), /web/content/...": [
                 (f"/web/content/{session.aftercare_attachment_id.id}?download=true", "TRJ-EARLY"),
             ],
+            "Clinical photo, /web/content/... and /web/image/...": [
+                (f"/web/content/halley.session.photo/{self.photo.id}/image", PHOTO_MARKER),
+                (f"/web/content/{self._photo_attachment().id}", PHOTO_MARKER),
+                (f"/web/image/halley.session.photo/{self.photo.id}/image", PHOTO_MARKER),
+            ],
             "Patient data export (ZIP), /halley/patient/<id>/export": [
                 (f"/halley/patient/{self.patient.id}/export", "PK"),
             ],
@@ -195,6 +215,9 @@ class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
                         if "r" in row[role]:
                             self.assertEqual(response.status_code, 200)
                             self.assertIn(marker.encode(), response.content)
+                        elif response.status_code == 200 and url.startswith("/web/image/"):
+                            # Odoo answers a forbidden image with its placeholder, never the photo.
+                            self.assertNotIn(marker.encode(), response.content)
                         else:
                             self.assertIn(response.status_code, (403, 404))
                             self.assertNotIn(b"Tolerated well", response.content)

@@ -5,3 +5,4 @@ from . import halley_expired_scrap
 from . import halley_lot_recall
 from . import stock_return_picking
 from . import base_partner_merge_automatic_wizard
+from . import halley_photo_comparison

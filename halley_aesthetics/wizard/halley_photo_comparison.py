@@ -1,0 +1,134 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_date
+
+from ..models.halley_session_photo import ANGLES, PHASES
+
+
+class HalleyPhotoComparison(models.TransientModel):
+    """Two sessions of one patient side by side: per angle, the photo of session A
+    next to the photo of session B (after-photos unless asked otherwise)."""
+
+    _name = "halley.photo.comparison"
+    _description = "Compare clinical photos"
+
+    patient_id = fields.Many2one("res.partner", required=True, readonly=True)
+    session_a_id = fields.Many2one(
+        "halley.treatment.session",
+        required=True,
+        domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False)]",
+    )
+    session_b_id = fields.Many2one(
+        "halley.treatment.session",
+        required=True,
+        domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False), ('id', '!=', session_a_id)]",
+    )
+    phase = fields.Selection(PHASES, string="Photos", required=True, default="after")
+    comparison = fields.Html(compute="_compute_comparison", sanitize=False)
+
+    @api.constrains("patient_id", "session_a_id", "session_b_id")
+    def _check_same_patient(self):
+        for wizard in self:
+            for session in wizard.session_a_id | wizard.session_b_id:
+                if session.patient_id != wizard.patient_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(session)s is a session of another patient: compare two sessions of %(patient)s.",
+                            session=session.display_name,
+                            patient=wizard.patient_id.name,
+                        )
+                    )
+
+    @api.onchange("session_a_id", "session_b_id")
+    def _onchange_sessions_patient(self):
+        # Refused at once in the dialog, not only when saved.
+        self._check_same_patient()
+
+    @api.model
+    def _action_open(self, patient, session=None):
+        """The comparison of two of ``patient``'s sessions with photos: ``session``
+        (if any) as B and her previous session with photos as A, else her first
+        and her last."""
+        sessions = self.env["halley.treatment.session"].search(
+            [("patient_id", "=", patient.id), ("photo_ids", "!=", False)], order="scheduled_start, id"
+        )
+        if session:
+            earlier = sessions.filtered(lambda s: s.scheduled_start <= session.scheduled_start and s != session)
+            session_a = earlier[-1:] or (sessions - session)[:1]
+            session_b = session
+        else:
+            session_a, session_b = sessions[:1], sessions[-1:] if len(sessions) > 1 else sessions[:0]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compare photos: %(patient)s", patient=patient.name),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_patient_id": patient.id,
+                "default_session_a_id": session_a.id,
+                "default_session_b_id": session_b.id,
+                "halley_clinic_names": True,
+            },
+        }
+
+    def _photos_by_angle(self, session):
+        """The session's photos of the chosen phase, one per angle (the latest)."""
+        photos = self.env["halley.session.photo"].search(
+            [("session_id", "=", session.id), ("phase", "=", self.phase)], order="id desc"
+        )
+        by_angle = {}
+        for photo in photos:
+            by_angle.setdefault(photo.angle, photo)
+        return by_angle
+
+    @api.depends("session_a_id", "session_b_id", "phase")
+    def _compute_comparison(self):
+        angles = dict(self._fields["phase"]._description_selection(self.env))
+        angle_labels = dict(
+            self.env["halley.session.photo"]._fields["angle"]._description_selection(self.env)
+        )
+        for wizard in self:
+            if not (wizard.session_a_id and wizard.session_b_id) or (
+                wizard.session_a_id.patient_id != wizard.patient_id
+                or wizard.session_b_id.patient_id != wizard.patient_id
+            ):
+                wizard.comparison = False
+                continue
+            columns = [
+                (session, wizard._photos_by_angle(session)) for session in (wizard.session_a_id, wizard.session_b_id)
+            ]
+            head = Markup("").join(
+                Markup('<th class="w-50 text-center">%s<br/><small class="text-muted">%s</small></th>')
+                % (session.protocol_id.clinic_name or session.name, format_date(self.env, session.scheduled_start))
+                for session, _photos in columns
+            )
+            rows = []
+            for angle, _label in ANGLES:
+                if not any(angle in photos for _session, photos in columns):
+                    continue
+                cells = Markup("").join(wizard._photo_cell(photos.get(angle)) for _session, photos in columns)
+                rows.append(
+                    Markup('<tr><th colspan="2" class="pt-3">%s</th></tr><tr>%s</tr>')
+                    % (angle_labels[angle], cells)
+                )
+            if not rows:
+                wizard.comparison = Markup('<p class="text-muted">%s</p>') % self.env._(
+                    "Neither session has %(phase)s photos.", phase=angles[wizard.phase].lower()
+                )
+                continue
+            wizard.comparison = Markup(
+                '<table class="table table-borderless o_halley_photo_comparison"><thead><tr>%s</tr></thead>'
+                "<tbody>%s</tbody></table>"
+            ) % (head, Markup("").join(rows))
+
+    def _photo_cell(self, photo):
+        if not photo:
+            return Markup('<td class="text-center text-muted align-middle">%s</td>') % self.env._("No photo")
+        caption = escape(photo.note or "")
+        return Markup(
+            '<td class="text-center align-top"><img class="img-fluid rounded" loading="lazy" alt="%s" '
+            'src="/web/image/halley.session.photo/%s/image/1024x1024"/><br/><small>%s</small></td>'
+        ) % (photo.display_name, photo.id, caption)
