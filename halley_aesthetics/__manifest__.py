@@ -43,6 +43,7 @@
         "demo/halley_reorder_demo.xml",
         "demo/halley_safety_demo.xml",
         "demo/halley_chart_demo.xml",
+        "demo/halley_chinese_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
