@@ -11,7 +11,7 @@ import unicodedata
 import polib
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import file_path, mute_logger
 
 from .common import NOW, HalleyCommon
@@ -32,9 +32,9 @@ def po_translations(lang="zh_CN"):
     return {entry.msgid: entry.msgstr for entry in polib.pofile(path) if entry.msgstr}
 
 
-@freeze_time(NOW)
-@tagged("post_install", "-at_install")
-class TestChinese(HalleyCommon):
+class ChineseClinicCase(HalleyCommon):
+    """The small clinic of the tests, with Chinese active and a patient reading it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -73,6 +73,11 @@ class TestChinese(HalleyCommon):
         )
         return html.decode()
 
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestChinese(ChineseClinicCase):
     # ------------------------------------------------------------------ the sheet
 
     def test_aftercare_sheet_html_reads_chinese(self):
@@ -98,26 +103,6 @@ class TestChinese(HalleyCommon):
             self.assertIn(english, html)
         self.assertNotIn("婴儿针", html)
         self.assertNotIn("术后护理", html)
-
-    def test_aftercare_sheet_pdf_has_the_chinese_glyphs(self):
-        """The PDF itself (wkhtmltopdf, with a CJK font installed: fonts-noto-cjk)
-        carries the Chinese text, read back with pdftotext (poppler-utils)."""
-        if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):
-            self.skipTest("wkhtmltopdf and pdftotext (poppler-utils) are needed: see scripts/setup.sh")
-        session = self._done(self.patient_zh)
-        Report = self.env["ir.actions.report"].with_user(self.practitioner).with_context(force_report_rendering=True)
-        # Debian's wkhtmltopdf (unpatched Qt) says on stderr that it ignores the
-        # header and footer switches; Odoo logs that as a warning.
-        with mute_logger("odoo.addons.base.models.ir_actions_report"):
-            content, kind = Report._render_qweb_pdf(REPORT, session.ids)
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(content.startswith(b"%PDF"))
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True,
-                              check=True).stdout.decode()
-        # Noto CJK maps some glyphs to their Kangxi radical (儿 as ⼉): NFKC reads them back.
-        text = unicodedata.normalize("NFKC", text)
-        for chinese in ("治疗后的护理须知", "婴儿针", "治疗后两天内", "您的术后护理"):
-            self.assertIn(chinese, text)
 
     def test_aftercare_sheet_file_name_reads_chinese(self):
         session = self._done(self.patient_zh)
@@ -185,3 +170,29 @@ class TestChinese(HalleyCommon):
         html = self._sheet_html(session)
         for chinese in ("婴儿针", "治疗后两天内", "可能会出现小肿块", "您的术后护理"):
             self.assertIn(chinese, html)
+
+
+@tagged("post_install", "-at_install")
+class TestChinesePdf(ChineseClinicCase, HttpCase):
+    """The sheet as a real PDF: wkhtmltopdf fetches the report's styles from Odoo's
+    HTTP server, which serves them inside the test's transaction (HttpCase)."""
+
+    def test_aftercare_sheet_pdf_has_the_chinese_glyphs(self):
+        """The PDF itself (wkhtmltopdf, with a CJK font installed: fonts-noto-cjk)
+        carries the Chinese text, read back with pdftotext (poppler-utils)."""
+        if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):
+            self.skipTest("wkhtmltopdf and pdftotext (poppler-utils) are needed: see scripts/setup.sh")
+        session = self._done(self.patient_zh)
+        Report = self.env["ir.actions.report"].with_user(self.practitioner).with_context(force_report_rendering=True)
+        # Debian's wkhtmltopdf (unpatched Qt) says on stderr that it ignores the
+        # header and footer switches; Odoo logs that as a warning.
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            content, kind = Report._render_qweb_pdf(REPORT, session.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True,
+                              check=True).stdout.decode()
+        # Noto CJK maps some glyphs to their Kangxi radical (儿 as ⼉): NFKC reads them back.
+        text = unicodedata.normalize("NFKC", text)
+        for chinese in ("治疗后的护理须知", "婴儿针", "治疗后两天内", "您的术后护理"):
+            self.assertIn(chinese, text)
