@@ -49,6 +49,7 @@
         "demo/halley_safety_demo.xml",
         "demo/halley_chart_demo.xml",
         "demo/halley_photo_demo.xml",
+        "demo/halley_chinese_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -19,9 +19,12 @@ CONF="$BUILD_DIR/odoo.conf"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. System packages (Debian/Ubuntu): headers to build python-ldap and psycopg2,
-#    the PostgreSQL client tools, Chromium for the browser tours, and wkhtmltopdf
-#    for the PDF reports (aftercare sheet, treatment record).
-SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium wkhtmltopdf)
+#    the PostgreSQL client tools, Chromium for the browser tours, wkhtmltopdf for
+#    the PDF reports (aftercare sheet, treatment record) with a CJK font for the
+#    Chinese ones (fonts-noto-cjk), and pdftotext (poppler-utils) to read them back
+#    in the tests.
+SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium wkhtmltopdf
+                 fonts-noto-cjk poppler-utils)
 missing=()
 if command -v dpkg >/dev/null; then
     for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -141,10 +141,13 @@ class HalleyRecallNotice(models.Model):
         notices = self.sudo()
         lead = notices[0]
         patient = lead.patient_id
-        # Rendered as the manager who sent it, in her language: what she may read.
+        # Rendered as the manager who sent it: what she may read, nothing more. The
+        # message is in the patient's language (else the manager's); the notes left
+        # for the clinic's managers stay in the manager's.
         as_sender = (
             notices.with_user(lead.user_id).with_company(lead.company_id).with_context(lang=lead.user_id.lang)
         )
+        for_patient = as_sender.with_context(lang=patient.lang or lead.user_id.lang)
         try:
             with self.env.cr.savepoint():
                 if lead.email:
@@ -156,16 +159,16 @@ class HalleyRecallNotice(models.Model):
                     # In words: the product and the treatment without internal codes.
                     details = Markup("<ul>%s</ul>") % Markup("").join(
                         Markup("<li>%s</li>")
-                        % as_sender.env._(
+                        % for_patient.env._(
                             "%(product)s, lot %(lot)s: your %(treatment)s session of %(date)s",
-                            product=lot.product_id.with_context(lang=as_sender.env.lang).name,
+                            product=lot.product_id.with_context(lang=for_patient.env.lang).name,
                             lot=lot.name,
-                            treatment=protocol.with_context(lang=as_sender.env.lang).clinic_name,
-                            date=format_date(as_sender.env, date, date_format="d MMM y"),
+                            treatment=protocol.with_context(lang=for_patient.env.lang).clinic_name,
+                            date=format_date(for_patient.env, date, date_format=for_patient.env._("d MMM y")),
                         )
                         for date, lot, protocol in uses
                     )
-                    rendered = Markup(as_sender._halley_render_body(lead.recall_body, patient))
+                    rendered = Markup(for_patient._halley_render_body(lead.recall_body, patient))
                     message = lead.with_context(mail_notify_force_send=False).message_post(
                         body=rendered + details,
                         subject=lead.recall_subject,

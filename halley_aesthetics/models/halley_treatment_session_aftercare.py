@@ -74,7 +74,9 @@ class HalleyTreatmentSession(models.Model):
         return session.env._(
             "Aftercare - %(patient)s - %(date)s",
             patient=(patient.name or "").replace("/", "-"),
-            date=format_date(session.env, day, date_format="d MMM y"),
+            # The day as her language writes it (a date pattern its translators set:
+            # "d MMM y" reads 26 Nov 2026, "y年M月d日" 2026年11月26日).
+            date=format_date(session.env, day, date_format=session.env._("d MMM y")),
         )
 
     def action_open_aftercare_sheet(self):

@@ -130,7 +130,7 @@ class HalleyTreatmentSession(models.Model):
         day = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.scheduled_start)
         words = [
             self.protocol_id.with_context(lang=lang).clinic_name,
-            format_date(self.env, day.date(), lang_code=lang, date_format="d MMM y"),
+            format_date(self.env, day.date(), lang_code=lang, date_format=self.with_context(lang=lang).env._("d MMM y")),
             self.practitioner_id.name,
         ]
         return ", ".join(word for word in words if word)

@@ -55,12 +55,19 @@ class MrpBom(models.Model):
         "question_id",
         string="Screening questions",
     )
+    patient_label = fields.Char(
+        string="Name for patients",
+        translate=True,
+        help="The treatment's name as patients read it, in each language (in Chinese, "
+        "Rejuran Skin Healer is 婴儿针): on their emails, aftercare sheet and invoice "
+        "lines. Empty: the clinic name.",
+    )
     clinic_name = fields.Char(
         string="Clinic name",
         compute="_compute_clinic_name",
         help="How patients and staff read the protocol (emails, aftercare sheet, invoice "
-        "lines, the clinic's screens): its reference, else its treatment's name, without "
-        "the internal code.",
+        "lines, the clinic's screens), in the reader's language: its name for patients, "
+        "else its reference, else its treatment's name, without the internal code.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     session_cost = fields.Monetary(
@@ -144,13 +151,18 @@ class MrpBom(models.Model):
             result[bom.id] = dict(quantities)
         return result
 
-    @api.depends("code", "product_id.name", "product_tmpl_id.name")
+    @api.depends("patient_label", "code", "product_id.name", "product_tmpl_id.name")
     @api.depends_context("lang")
     def _compute_clinic_name(self):
         for bom in self:
-            bom.clinic_name = (bom.code or "").strip() or (bom.product_id or bom.product_tmpl_id).name or ""
+            bom.clinic_name = (
+                (bom.patient_label or "").strip()
+                or (bom.code or "").strip()
+                or (bom.product_id or bom.product_tmpl_id).name
+                or ""
+            )
 
-    @api.depends("is_treatment_protocol", "code", "product_id.name", "product_tmpl_id.name")
+    @api.depends("is_treatment_protocol", "patient_label", "code", "product_id.name", "product_tmpl_id.name")
     @api.depends_context(CLINIC_NAMES)
     def _compute_display_name(self):
         """On the clinic's screens (``halley_clinic_names`` in the context), a
