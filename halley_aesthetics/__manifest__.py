@@ -7,12 +7,13 @@
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
     "license": "LGPL-3",
-    "depends": ["mrp", "product_expiry", "mail", "sale", "purchase_stock"],
+    "depends": ["mrp", "product_expiry", "mail", "sale", "purchase_stock", "portal"],
     "data": [
         "security/halley_aesthetics_groups.xml",
         "security/ir.model.access.csv",
         "security/halley_treatment_session_security.xml",
         "security/halley_patient_chart_security.xml",
+        "security/halley_portal_security.xml",
         "data/halley_aesthetics_data.xml",
         "report/halley_treatment_session_reports.xml",
         "data/halley_mail_templates.xml",
@@ -34,6 +35,8 @@
         "wizard/halley_lot_recall_views.xml",
         "views/halley_appointment_book_views.xml",
         "views/halley_clinic_overview_views.xml",
+        "views/halley_portal_views.xml",
+        "views/halley_portal_templates.xml",
         "views/halley_aesthetics_menus.xml",
     ],
     "demo": [

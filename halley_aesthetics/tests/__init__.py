@@ -29,3 +29,4 @@ from . import test_chair
 from . import test_ui_chair
 from . import test_booking_hours
 from . import test_ui_book
+from . import test_portal
