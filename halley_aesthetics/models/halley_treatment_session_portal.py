@@ -15,6 +15,10 @@ class HalleyTreatmentSession(models.Model):
     _name = "halley.treatment.session"
     _inherit = ["halley.treatment.session", "portal.mixin"]  # pylint: disable=consider-merging-classes-inherited
 
+    # The token of her reminder's link opens her page and her aftercare sheet: it is
+    # read by the workflow (the reminder, as superuser) and the clinicians only, not
+    # by billing, who reads the session but never its clinical documents.
+    access_token = fields.Char(groups=CLINICIAN_GROUPS)
     patient_answered_on = fields.Datetime(
         string="Answered by the patient on",
         copy=False,

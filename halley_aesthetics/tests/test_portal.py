@@ -206,6 +206,13 @@ class TestPortal(PortalCommon):
         self.assertEqual(self._get(self.customer, "/my").status_code, 200)
         self.assertEqual(self._get(self.customer, f"/my/treatments/{self.upcoming_a.id}").status_code, 303)
 
+    def test_billing_invites_a_patient_to_the_portal(self):
+        patient = self.env["res.partner"].create({"name": "T Patient Mei", "is_patient": True, "email": "mei@example.com"})
+        wizard = self.env["portal.wizard"].with_user(self.billing).with_context(active_ids=patient.ids).create({})
+        wizard.user_ids.action_grant_access()
+        self.assertTrue(patient.user_ids._is_portal())
+        self.assertFalse(self.env["halley.treatment.session"].with_user(patient.user_ids).search([]))
+
     def test_the_reminder_link_opens_her_page_without_login(self):
         url = self.upcoming_a.get_portal_url()
         self.assertIn("access_token=", url)
@@ -215,6 +222,11 @@ class TestPortal(PortalCommon):
         forged = self._get(None, f"/my/treatments/{self.upcoming_a.id}?access_token=nope")
         self.assertEqual(forged.status_code, 303)
         self.assertNotIn(b"T Bleeding disorder?", forged.content)
+        # The token is the clinicians' and the workflow's: billing reads the session, not its link.
+        with self.assertRaises(AccessError):
+            self.upcoming_a.with_user(self.billing).read(["access_token"])
+        with self.assertRaises(AccessError):
+            self.upcoming_a.with_user(self.user_a).read(["access_token"])
         # The reminder email carries the link.
         self.upcoming_a._send_reminder()
         body = self.upcoming_a.message_ids[:1].body
