@@ -47,6 +47,8 @@ SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", "25"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
 TIMEOUT = float(os.environ.get("LOADTEST_TIMEOUT", "600"))
 DOUBLE_DONE = int(os.environ.get("LOADTEST_DOUBLE_DONE", "5"))
+# The patient's signature, as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 PORT = int(os.environ.get("LOADTEST_PORT", "8269"))
 DB = os.environ.get("LOADTEST_DB", "halley_loadtest")
 HOST = "127.0.0.1"
@@ -137,7 +139,8 @@ def prepare(registry):
             {"product_tmpl_id": treatment.product_tmpl_id.id, "product_id": treatment.id, "type": "phantom",
              "is_treatment_protocol": True, "modality": "injectable", "numbing_minutes": 30,
              "procedure_minutes": 20, "recommended_sessions": 3, "session_interval_days": 28,
-             "company_id": company.id, "bom_line_ids": bom_lines}
+             "company_id": company.id, "bom_line_ids": bom_lines,
+             "consent_text": "<p>I agree to be treated with Rejuran: bruising for 5 to 7 days.</p>"}
         )
         env["halley.screening.question"].create(
             [{"name": "LT Bleeding disorder?", "severity": "hard_stop"},
@@ -471,8 +474,10 @@ class Client(threading.Thread):
             lines = self._call("screening", rpc, Session, "read", [[session], ["screening_ids"]])[0]
             self._call("screening", rpc, "halley.session.screening", "write",
                        [lines["screening_ids"], {"answer": "no"}])
-            self._call("screening", rpc, "halley.session.consent", "create",
-                       [{"session_id": session, "procedure": True}])
+            signing = self._call("screening", rpc, "halley.consent.sign", "create", [{
+                "session_id": session, "signed_by_name": "LT patient", "signature": SIGNATURE,
+            }])
+            self._call("screening", rpc, "halley.consent.sign", "action_sign", [[signing]])
             self.timings["screening"].append(time.perf_counter() - start)
             self._timed("start", rpc, Session, "action_start", [[session]])
         except Failed:

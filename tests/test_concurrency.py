@@ -23,6 +23,10 @@ def registry(test_db):
     return Registry(test_db)
 
 
+# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
 def _env(cr):
     return api.Environment(cr, SUPERUSER_ID, {})
 
@@ -63,13 +67,15 @@ def _prepare(registry):
         sessions = Session.create(
             [
                 {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
-                 "scheduled_start": start + timedelta(hours=n), "consent_ids": [(0, 0, {"procedure": True})]}
+                 "scheduled_start": start + timedelta(hours=n)}
                 for n, room in enumerate(
                     (ref("halley_aesthetics.room_1_demo"), ref("halley_aesthetics.room_laser_demo"))
                 )
             ]
         )
         assert sessions.package_id == package, "both sessions propose the package"
+        for session in sessions:  # the patient signs each consent
+            session._halley_sign_consent(SIGNATURE, patient.name, channel="clinic")
         sessions.screening_ids.answer = "no"
         sessions.action_confirm()
         sessions.action_start()

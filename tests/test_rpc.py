@@ -5,6 +5,9 @@ import pytest
 
 from .conftest import RpcUser, after_held_sessions, open_slot
 
+# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
 
 def fields_datetime(value):
     return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -42,8 +45,12 @@ def test_a_session_over_rpc_consumes_by_lot_and_returns_on_cancel(admin):
         "room_id": room,
         # while the room is open, after every session booked
         "scheduled_start": fields_datetime(open_slot(after_held_sessions(admin), 60)),
-        "consent_ids": [(0, 0, {"procedure": True, "note": "Signed form"})],
     })
+    # The patient signs her consent on the clinic's tablet (the signing form).
+    signing = admin("halley.consent.sign", "create", {
+        "session_id": session, "signed_by_name": "RPC Patient", "signature": SIGNATURE,
+    })
+    admin("halley.consent.sign", "action_sign", [signing])
     # The demo protocol is screened: the patient answers no to every question.
     answers = admin("halley.session.screening", "search", [("session_id", "=", session)])
     assert answers, "the Rejuran protocol has screening questions"

@@ -86,15 +86,15 @@ def test_migrations_follow_the_manifest_version():
 
 
 def test_the_session_reads_as_one_file_per_concern():
-    """The session's booking, states and consumption in one file; safety, packages,
+    """The session's booking, states and consumption in one file; safety, signed consent, packages,
     billing, aftercare, reminders, double bookings, opening hours, the appointment book, no-shows, the patient's
     chart, the patient portal and titled refusals each in its own, extending the same model and
     the workflow's steps through super()."""
     models = ADDON / "models"
     core = (models / "halley_treatment_session.py").read_text()
     assert len(core.splitlines()) < 700, "halley_treatment_session.py: booking, states, consumption only"
-    for concern in ("safety", "package", "billing", "aftercare", "reminder", "booking", "hours", "book", "attendance",
-                    "chart", "portal", "refusals"):
+    for concern in ("safety", "consent", "package", "billing", "aftercare", "reminder", "booking", "hours", "book",
+                    "attendance", "chart", "portal", "refusals"):
         text = (models / f"halley_treatment_session_{concern}.py").read_text()
         # The portal concern also brings Odoo's portal.mixin (access URL and token).
         assert re.search(r'_inherit = (\[)?"halley\.treatment\.session"', text), concern

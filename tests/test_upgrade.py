@@ -104,8 +104,10 @@ def recall_notified(recall):
 # free then, the one booked before the upgrade holds it now).
 s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthetics.patient_aisha_demo").id,
     "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": env.ref("halley_aesthetics.room_1_demo").id,
-    "scheduled_start": fields.Datetime.now() + timedelta(days=2),
-    "consent_ids": [Command.create({"procedure": True})]})
+    "scheduled_start": fields.Datetime.now() + timedelta(days=2)})
+s._halley_sign_consent(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    "Aisha", channel="clinic")
 s.screening_ids.write({"answer": "no"})
 s.action_confirm(); s.action_start(); s.action_done()
 grace = env.ref("halley_aesthetics.patient_grace_demo")

@@ -4,7 +4,7 @@ from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import consteq
+from odoo.tools import consteq, is_html_empty
 
 SESSION = "halley.treatment.session"
 PACKAGE = "halley.patient.package"
@@ -113,6 +113,17 @@ class HalleyPatientPortal(CustomerPortal):
             line.id: (line.answer, line.note or "") for line in questions if line.answered_by_patient
         }
         given.update(submitted or {})
+        # Her consent (the protocol's text, in her language) and the two photo
+        # consents she chose before signing (kept in the page's URL until she signs).
+        consent_text = session_sudo._halley_consent_text()
+        consent_signed = bool(session_sudo.consent_ids.filtered(lambda c: c.procedure and c.signed_on))
+        photos = {
+            "photo_record": kwargs.get("photo_record") == "1",
+            "photo_marketing": kwargs.get("photo_marketing") == "1",
+        }
+        sign_query = {key: "1" if value else "0" for key, value in photos.items()}
+        if access_token:
+            sign_query["access_token"] = access_token
         values.update(
             {
                 "page_name": "halley_treatment",
@@ -125,6 +136,12 @@ class HalleyPatientPortal(CustomerPortal):
                 "answered": bool(session_sudo.patient_answered_on),
                 "message": message,
                 "error": error,
+                "consent_text": not is_html_empty(consent_text) and consent_text,
+                "consent_signed": consent_signed,
+                "can_sign": can_answer and not consent_signed and not is_html_empty(consent_text),
+                "signing": kwargs.get("sign") == "1",
+                "photos": photos,
+                "sign_url": f"/my/treatments/{session_sudo.id}/sign?{urlencode(sign_query)}",
             }
         )
         return request.render("halley_aesthetics.portal_my_treatment", values)
@@ -152,6 +169,32 @@ class HalleyPatientPortal(CustomerPortal):
         if access_token:
             query["access_token"] = access_token
         return request.redirect(f"/my/treatments/{session_id}?{urlencode(query)}")
+
+    @http.route(["/my/treatments/<int:session_id>/sign"], type="json", auth="public", website=True)
+    def portal_my_treatment_sign(self, session_id, access_token=None, name=None, signature=None):
+        """Her signature from Odoo's portal signature form: the consent is signed
+        through the clinic's API (as superuser, after the ownership check), with the
+        photo consents she chose on the page (the form's URL carries them)."""
+        args = request.httprequest.args
+        access_token = access_token or args.get("access_token")
+        try:
+            session_sudo = self._halley_check_session(session_id, access_token)
+        except (AccessError, MissingError):
+            return {"error": request.env._("This treatment could not be found.")}
+        try:
+            session_sudo._halley_sign_consent(
+                signature,
+                name,
+                photo_record=args.get("photo_record") == "1",
+                photo_marketing=args.get("photo_marketing") == "1",
+                channel="portal",
+            )
+        except UserError as error:
+            return {"error": error.args[0]}
+        query = {"message": "signed"}
+        if access_token:
+            query["access_token"] = access_token
+        return {"force_refresh": True, "redirect_url": f"/my/treatments/{session_id}?{urlencode(query)}"}
 
     @http.route(["/my/treatments/<int:session_id>/aftercare"], type="http", auth="public", website=True)
     def portal_my_treatment_aftercare(self, session_id, access_token=None, download=False, **kwargs):

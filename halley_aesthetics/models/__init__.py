@@ -22,6 +22,7 @@ from . import stock_move_line
 from . import halley_screening_question
 from . import halley_treatment_session
 from . import halley_treatment_session_safety
+from . import halley_treatment_session_consent
 from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare

@@ -8,6 +8,10 @@ from odoo import Command, api, models
 _logger = logging.getLogger(__name__)
 
 
+# A signature for the demo's session when the first demo consent is not there: a
+# base64 PNG (1x1 pixel), as Odoo's signature widget sends one.
+DEMO_SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
 class AccountChartTemplate(models.AbstractModel):
     _inherit = "account.chart.template"
 
@@ -107,8 +111,13 @@ class AccountChartTemplate(models.AbstractModel):
             "room_id": env.ref("halley_aesthetics.room_1_demo").id,
             "practitioner_id": doctor.id,
             "scheduled_start": start,
-            "consent_ids": [Command.create({"procedure": True, "note": "Signed consent form CF-2026-0431"})],
         })
+        # She signs her consent on the tablet (her signature as on her first session's).
+        signed_before = env.ref("halley_aesthetics.consent_grace_1_demo", raise_if_not_found=False)
+        session._halley_sign_consent(
+            signed_before.signature if signed_before else DEMO_SIGNATURE, patient.name, photo_record=True,
+            channel="clinic",
+        )
         session.action_screening_all_no()
         session.screening_ids.filtered(
             lambda line: line.answer == "yes" and line.severity == "warning").acknowledged = True

@@ -33,13 +33,16 @@ class HalleyTreatmentSession(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Search only for sessions with or without procedure consent."))
         positive = (operator == "=") == value
-        return [("consent_ids", "any" if positive else "not any", [("procedure", "=", True)])]
+        # A signed procedure consent (or one recorded before consents were signed).
+        counted = ["&", ("procedure", "=", True), "|", ("signed_on", "!=", False), ("recorded_before_signing", "=", True)]
+        return [("consent_ids", "any" if positive else "not any", counted)]
 
-    @api.depends("consent_ids.procedure")
+    @api.depends("consent_ids.procedure", "consent_ids.signed_on", "consent_ids.recorded_before_signing")
     def _compute_has_procedure_consent(self):
         for session in self:
-            latest = session.sudo().consent_ids[:1]
-            session.has_procedure_consent = bool(latest.procedure)
+            session.has_procedure_consent = any(
+                c._counts_as_procedure_consent() for c in session.sudo().consent_ids
+            )
 
     def _sync_screening(self):
         """Give the session the questions of its protocol, each with the patient's
@@ -102,17 +105,9 @@ class HalleyTreatmentSession(models.Model):
         return True
 
     def action_record_consent(self):
-        """Record the patient's consent to the procedure (the form's photo consents
-        can then be edited on the record)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Consent"),
-            "res_model": "halley.session.consent",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_session_id": self.id, "default_procedure": True},
-        }
+        """The patient's consent to the procedure is signed (see
+        halley_treatment_session_consent.py): this opens the signing form."""
+        return self.action_sign_consent()
 
     def _check_safe_to_start(self):
         self._sync_screening()  # questions added to the protocol since booking
@@ -152,8 +147,8 @@ class HalleyTreatmentSession(models.Model):
             if not session.has_procedure_consent:
                 raise UserError(
                     self.env._(
-                        "No procedure consent is recorded for %(session)s: record the "
-                        "patient's consent before starting.",
+                        "The patient has not signed the consent to %(session)s: ask her to "
+                        "sign it (Sign consent) before starting.",
                         session=session.name,
                     )
                 )

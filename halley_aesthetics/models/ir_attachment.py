@@ -1,7 +1,11 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 SESSION_MODEL = "halley.treatment.session"
+CONSENT_MODEL = "halley.session.consent"
+# What may still be written on a signed consent's PDF: the token Odoo's sharing
+# sets to send it. Its content, name and owner never change.
+SIGNED_PDF_WRITABLE = {"access_token"}
 
 
 class IrAttachment(models.Model):
@@ -40,3 +44,33 @@ class IrAttachment(models.Model):
         if self._halley_hides_clinical_files():
             domain = [("res_model", "!=", SESSION_MODEL), *domain]
         return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    # ------------------------------------------------------------------ signed consents
+
+    def _halley_signed_consent_pdfs(self):
+        """The attachments among these that are a signed consent's PDF."""
+        ids = [a.id for a in self.sudo() if a.res_model == CONSENT_MODEL]
+        if not ids:
+            return self.browse()
+        consents = self.env[CONSENT_MODEL].sudo().search([("signed_pdf_id", "in", ids)])
+        return consents.signed_pdf_id
+
+    def _halley_refuse_signed_pdf_change(self):
+        signed = self._halley_signed_consent_pdfs()
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%(file)s is the patient's signed consent: it is kept as she signed it and cannot "
+                    "be changed or deleted.",
+                    file=signed[0].sudo().name,
+                )
+            )
+
+    def write(self, vals):
+        if set(vals) - SIGNED_PDF_WRITABLE:
+            self._halley_refuse_signed_pdf_change()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed_consent(self):
+        self._halley_refuse_signed_pdf_change()

@@ -42,6 +42,12 @@ class MrpBom(models.Model):
         help="Instructions given to the patient after a session: printed on the "
         "aftercare sheet attached to the session and emailed to her.",
     )
+    consent_text = fields.Html(
+        string="Consent",
+        translate=True,
+        help="What the patient reads and signs before a session: the procedure, its risks "
+        "and what to tell the practitioner. Kept on each signed consent as she read it.",
+    )
     screening_question_ids = fields.Many2many(
         "halley.screening.question",
         "halley_screening_question_protocol_rel",

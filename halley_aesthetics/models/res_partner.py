@@ -15,6 +15,7 @@ HALLEY_ONE2MANY = {"treatment_session_ids", "patient_package_ids", "halley_acces
 HALLEY_GROUPED_FIELDS = HALLEY_ONE2MANY | {
     "treatment_session_count", "patient_package_sessions_left", "halley_no_show_count",
     "halley_marketing_photo_consent", "halley_marketing_photo_withdrawn_on",
+    "halley_record_photo_consent", "halley_record_photo_withdrawn_on",
 }
 
 
@@ -60,6 +61,21 @@ class ResPartner(models.Model):
     halley_marketing_photo_withdrawn_on = fields.Datetime(
         string="Marketing photos withdrawn on",
         compute="_compute_halley_marketing_photo_consent",
+        groups=CLINICIAN_GROUPS,
+    )
+    # Her consent to photos for her clinical record: given and withdrawn apart from
+    # the marketing one.
+    halley_record_photo_consent = fields.Boolean(
+        string="Clinical-record photos",
+        compute="_compute_halley_record_photo_consent",
+        search="_search_halley_record_photo_consent",
+        groups=CLINICIAN_GROUPS,
+        help="The patient consented to photos for her clinical record at a session and has "
+        "not withdrawn it.",
+    )
+    halley_record_photo_withdrawn_on = fields.Datetime(
+        string="Clinical-record photos withdrawn on",
+        compute="_compute_halley_record_photo_consent",
         groups=CLINICIAN_GROUPS,
     )
     halley_access_log_ids = fields.One2many(
@@ -138,6 +154,33 @@ class ResPartner(models.Model):
                 withdrawn.mapped("photo_marketing_withdrawn_on"), default=False
             )
 
+    def _search_halley_record_photo_consent(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search only for patients with or without clinical-photo consent."))
+        consenting = self.env["halley.session.consent"].search(
+            [("photo_record", "=", True), ("photo_record_withdrawn_on", "=", False)]
+        ).patient_id
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", consenting.ids)]
+
+    def _compute_halley_record_photo_consent(self):
+        consents = self._halley_consents()
+        for partner in self:
+            own = consents.filtered(lambda c, p=partner: c.patient_id == p and c.photo_record)
+            withdrawn = own.filtered("photo_record_withdrawn_on")
+            partner.halley_record_photo_consent = bool(own - withdrawn)
+            partner.halley_record_photo_withdrawn_on = max(
+                withdrawn.mapped("photo_record_withdrawn_on"), default=False
+            )
+
+    def action_halley_withdraw_record_photos(self):
+        """The patient withdraws her consent to photos for her clinical record:
+        every such consent she gave is marked withdrawn, with today's date."""
+        withdrawn = self._halley_consents()._withdraw_record_photos()
+        if not withdrawn:
+            raise UserError(self.env._("There is no clinical-photo consent to withdraw."))
+        return True
+
     def action_halley_withdraw_marketing_photos(self):
         """The patient withdraws her consent to photos for marketing: every such
         consent she gave is marked withdrawn, with today's date."""
@@ -213,9 +256,13 @@ class ResPartner(models.Model):
         table(
             "consents",
             ["Session", "Date", "Procedure", "Photos for the clinical record", "Photos for marketing",
-             "Marketing photos withdrawn on", "Recorded by", "Note"],
+             "Record photos withdrawn on", "Marketing photos withdrawn on", "Recorded by", "Note",
+             "Signed by", "Signed on", "Witness", "Signed PDF"],
             [[c.session_id.name, c.date, c.procedure, c.photo_record, c.photo_marketing,
-              c.photo_marketing_withdrawn_on, c.recorded_by_id.name, c.note] for c in sessions.consent_ids],
+              c.photo_record_withdrawn_on, c.photo_marketing_withdrawn_on, c.recorded_by_id.name, c.note,
+              c.signed_by_name or "", c.signed_on or "",
+              c.witness_id.name or ("" if not c.signed_on else "Patient portal"),
+              c.sudo().signed_pdf_id.name or ""] for c in sessions.consent_ids],
         )
         used = sessions.used_line_ids
         table(
@@ -281,6 +328,10 @@ class ResPartner(models.Model):
                 attachment = session.sudo().aftercare_attachment_id
                 if attachment:
                     archive.writestr(f"aftercare/{attachment.name}", attachment.raw)
+            for consent in sessions.consent_ids:
+                pdf = consent.sudo().signed_pdf_id
+                if pdf:
+                    archive.writestr(f"consents/{pdf.name}", pdf.raw)
         env["halley.patient.access.log"]._log("export", patients=self)
         filename = "{} - clinic record.zip".format((self.name or "patient").replace("/", "-"))
         return buffer.getvalue(), filename

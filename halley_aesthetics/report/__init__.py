@@ -1,2 +1,3 @@
 from . import halley_aftercare
 from . import halley_treatment_record
+from . import halley_consent

@@ -29,4 +29,5 @@ from . import test_chair
 from . import test_ui_chair
 from . import test_booking_hours
 from . import test_ui_book
+from . import test_signed_consent
 from . import test_portal

@@ -20,6 +20,21 @@ def demo_open_day(after, hour=9):
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour - 8)
 
 
+# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+def sign_consent(session, user=None, photo_record=False, photo_marketing=False):
+    """The patient signs the consent to ``session`` on the clinic's tablet,
+    ``user`` (default: whoever holds ``session``) witnessing."""
+    if user:
+        session = session.with_user(user)
+    return session._halley_sign_consent(
+        SIGNATURE, session.sudo().patient_id.name, photo_record=photo_record,
+        photo_marketing=photo_marketing, channel="clinic",
+    )
+
+
 class HalleyCommon(TransactionCase):
     """A small clinic built from scratch: its own products, lots, rooms, stock,
     protocols and staff (no dependence on demo data)."""
@@ -217,6 +232,7 @@ class HalleyCommon(TransactionCase):
                 "recommended_sessions": 3,
                 "session_interval_days": 28,
                 "company_id": company.id,
+                "consent_text": f"<p>I agree to be treated with {name}: bruising for 5 to 7 days.</p>",
                 "bom_line_ids": [
                     Command.create(
                         {"product_id": p.id, "product_qty": q, "product_uom_id": p.uom_id.id}
@@ -227,7 +243,7 @@ class HalleyCommon(TransactionCase):
         )
 
     def _session(self, protocol=None, room=None, patient=None, start=None, user=None, consent=True, **vals):
-        """A draft session; with the patient's procedure consent on record unless
+        """A draft session; with the patient's signed procedure consent unless
         ``consent=False`` (no consent, no start). Without ``start``, an hour from
         now for the test's first session, then an hour after the last one: one
         room, practitioner and patient are never booked twice at the same time."""
@@ -235,9 +251,7 @@ class HalleyCommon(TransactionCase):
         if start is None:
             self._default_slots = getattr(self, "_default_slots", 0) + 1
             start = NOW + relativedelta(hours=self._default_slots)
-        if consent:
-            vals.setdefault("consent_ids", [Command.create({"procedure": True})])
-        return env["halley.treatment.session"].create(
+        session = env["halley.treatment.session"].create(
             {
                 "patient_id": (patient or self.patient).id,
                 "protocol_id": (protocol or self.protocol_rejuran).id,
@@ -247,6 +261,15 @@ class HalleyCommon(TransactionCase):
                 **vals,
             }
         )
+        if consent:
+            self._sign(session)
+        return session
+
+    SIGNATURE = SIGNATURE
+
+    def _sign(self, session, user=None, photo_record=False, photo_marketing=False):
+        """The patient signs the consent to ``session`` (see ``sign_consent``)."""
+        return sign_consent(session, user=user, photo_record=photo_record, photo_marketing=photo_marketing)
 
     # ------------------------------------------------------------------ readers
 
@@ -407,6 +430,7 @@ class HalleyUiCase(HttpCase):
                 "product_tmpl_id": treatment.product_tmpl_id.id,
                 "type": "phantom",
                 "is_treatment_protocol": True,
+                "consent_text": f"<p>I agree to be treated with {name}.</p>",
                 "bom_line_ids": [
                     Command.create({"product_id": product.id, "product_qty": qty}) for product, qty in lines
                 ],

@@ -57,6 +57,7 @@ MODELS = {
     "halley.clinic.overview": _row(billing="r", practitioner="r", manager="r"),
     # Wizards (transient): each user only ever sees her own.
     "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
+    "halley.consent.sign": _row(practitioner="rwcu", manager="rwcu"),
     "halley.package.liability": _row(billing="rwcu", manager="rwcu"),
     "halley.expired.scrap": _row(manager="rwcu"),
     "halley.lot.recall": _row(manager="rwcu"),
@@ -73,6 +74,7 @@ CLINICAL_FIELDS = {
     ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
     ("halley.treatment.session", "chart_medical_alerts"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
+    ("res.partner", "halley_record_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_access_log_ids"): _row(manager="r"),
 }
 

@@ -3,11 +3,10 @@ other's sessions, answers or patients, through any sudo() search of the addon.""
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import NOW, HalleyPackageCommon
+from .common import NOW, HalleyPackageCommon, sign_consent
 
 
 @freeze_time(NOW)
@@ -27,9 +26,10 @@ class TestCompanyWalls(HalleyPackageCommon):
         session_a = cls.env["halley.treatment.session"].create(
             {
                 "patient_id": cls.shared.id, "protocol_id": cls.protocol_rejuran.id, "room_id": cls.room.id,
-                "scheduled_start": NOW, "consent_ids": [Command.create({"procedure": True})],
+                "scheduled_start": NOW,
             }
         )
+        sign_consent(session_a)
         session_a.screening_ids.write({"answer": "yes", "note": "Warfarin 5 mg", "acknowledged": True})
         session_a.action_confirm()
         session_a.action_start()

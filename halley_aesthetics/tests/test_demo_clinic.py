@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
-from .common import demo_open_day
+from .common import demo_open_day, sign_consent
 
 
 @tagged("post_install", "-at_install")
@@ -103,9 +103,9 @@ class TestDemoClinic(TransactionCase):
                 before = {(q.product_id, q.lot_id): q.quantity for q in quants}
                 session = self.env["halley.treatment.session"].create(
                     {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,
-                     "scheduled_start": start + timedelta(hours=2 * n),
-                     "consent_ids": [Command.create({"procedure": True})]}
+                     "scheduled_start": start + timedelta(hours=2 * n)}
                 )
+                sign_consent(session)
                 self.assertTrue(session.screening_ids, "the demo protocols are screened")
                 session.screening_ids.answer = "no"
                 session.action_confirm()

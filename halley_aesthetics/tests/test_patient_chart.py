@@ -9,12 +9,11 @@ from datetime import date
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, HalleyCommon
+from .common import NOW, HalleyCommon, sign_consent
 
 PATIENT_FORM = "halley_aesthetics.res_partner_view_form_halley_patient"
 
@@ -53,17 +52,18 @@ class TestPatientChart(HalleyCommon):
         )
 
     def _session(self, patient=None, **vals):
-        return self.env["halley.treatment.session"].create(
+        session = self.env["halley.treatment.session"].create(
             {
                 "patient_id": (patient or self.patient).id,
                 "protocol_id": self.protocol_rejuran.id,
                 "room_id": self.room.id,
                 "practitioner_id": self.practitioner.id,
                 "scheduled_start": NOW,
-                "consent_ids": [Command.create({"procedure": True})],
                 **vals,
             }
         )
+        sign_consent(session)
+        return session
 
     def _answers(self, session):
         return {line.question_id: (line.chart_answer, line.answer) for line in session.screening_ids}

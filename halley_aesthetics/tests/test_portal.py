@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, HalleyPackageCommon
+from .common import NOW, SIGNATURE, HalleyPackageCommon, sign_consent
 
 # The session and package fields the portal pages show (names, date, state): a
 # portal page never renders a field its patient could not read herself.
@@ -46,17 +46,16 @@ class PortalCommon(HalleyPackageCommon, HttpCase):
         # An existing portal customer who is no patient: /my as before.
         cls.customer = new_test_user(cls.env, login="t_portal_customer", groups="base.group_portal", name="Customer")
         cls.done_a = cls._session(cls.patient, NOW - timedelta(days=1))
-        cls.done_a.write({"consent_ids": [Command.create({"procedure": True})]})
+        sign_consent(cls.done_a, user=cls.doctor)
         cls.done_a.screening_ids.answer = "no"
         cls.done_a.with_user(cls.doctor).action_start()
         cls.done_a.with_user(cls.doctor).action_done()
         cls.done_b = cls._session(cls.patient_2, NOW - timedelta(days=1, hours=2))
-        cls.done_b.write({"consent_ids": [Command.create({"procedure": True})]})
+        sign_consent(cls.done_b, user=cls.doctor)
         cls.done_b.screening_ids.answer = "no"
         cls.done_b.with_user(cls.doctor).action_start()
         cls.done_b.with_user(cls.doctor).action_done()
         cls.upcoming_a = cls._session(cls.patient, NOW + timedelta(days=1))
-        cls.upcoming_a.write({"consent_ids": [Command.create({"procedure": True})]})
         cls.upcoming_b = cls._session(cls.patient_2, NOW + timedelta(days=1, hours=2))
         # Sold after the sessions were booked: they are not package sessions.
         invoice = cls.env["account.move"].with_user(cls.billing).create(
@@ -99,6 +98,9 @@ class PortalCommon(HalleyPackageCommon, HttpCase):
         self.authenticate(user.login, user.login) if user else self.authenticate(None, None)
         with mute_logger("odoo.http"):
             return self.url_open(url, allow_redirects=False)
+
+    def _sign_as_patient(self, session):
+        return session.sudo()._halley_sign_consent(SIGNATURE, session.sudo().patient_id.name, channel="portal")
 
     def _answers(self, session, yes=()):
         return {
@@ -206,6 +208,40 @@ class TestPortal(PortalCommon):
         self.assertEqual(self._get(self.customer, "/my").status_code, 200)
         self.assertEqual(self._get(self.customer, f"/my/treatments/{self.upcoming_a.id}").status_code, 303)
 
+    def _sign_over_http(self, user, session, query):
+        self.authenticate(user.login, user.login)
+        response = self.url_open(
+            f"/my/treatments/{session.id}/sign?{query}",
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "params": {"name": "T Patient Grace", "signature": SIGNATURE}}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["result"]
+
+    def test_she_signs_her_consent_in_the_portal(self):
+        page = self._get(self.user_a, f"/my/treatments/{self.upcoming_a.id}")
+        self.assertIn(b"I agree to be treated with T Baby Skin Trio", page.content)
+        self.assertIn(b"o_halley_portal_consent_choices", page.content)
+        page = self._get(self.user_a, f"/my/treatments/{self.upcoming_a.id}?sign=1&photo_marketing=1")
+        self.assertIn(b"portal.signature_form", page.content)
+        # Another patient cannot sign it.
+        result = self._sign_over_http(self.user_b, self.upcoming_a, "photo_record=1&photo_marketing=1")
+        self.assertIn("error", result)
+        self.assertFalse(self.upcoming_a.consent_ids)
+        result = self._sign_over_http(self.user_a, self.upcoming_a, "photo_record=0&photo_marketing=1")
+        self.assertTrue(result.get("force_refresh"), result)
+        consent = self.upcoming_a.consent_ids
+        self.assertEqual(len(consent), 1)
+        self.assertEqual((consent.procedure, consent.photo_record, consent.photo_marketing), (True, False, True))
+        self.assertEqual(consent.signed_channel, "portal")
+        self.assertEqual(consent.recorded_by_id, self.user_a)
+        # Signed once: a second signature is refused in her words.
+        result = self._sign_over_http(self.user_a, self.upcoming_a, "photo_record=1&photo_marketing=1")
+        self.assertIn("already signed", result["error"])
+        page = self._get(self.user_a, f"/my/treatments/{self.upcoming_a.id}")
+        self.assertIn(b"o_halley_portal_consent_signed", page.content)
+
     def test_billing_invites_a_patient_to_the_portal(self):
         patient = self.env["res.partner"].create({"name": "T Patient Mei", "is_patient": True, "email": "mei@example.com"})
         wizard = self.env["portal.wizard"].with_user(self.billing).with_context(active_ids=patient.ids).create({})
@@ -257,6 +293,7 @@ class TestPortalPreVisit(PortalCommon):
         with self.assertRaisesRegex(UserError, "review her answers"):
             as_doctor.action_start()
         supplements.with_user(self.doctor).acknowledged = True
+        self._sign_as_patient(session)
         as_doctor.action_review_patient_answers()
         self.assertFalse(session.patient_answers_to_review)
         self.assertEqual(session.patient_answers_reviewed_by_id, self.doctor)
@@ -269,6 +306,7 @@ class TestPortalPreVisit(PortalCommon):
     def test_a_hard_stop_she_answers_still_blocks_start(self):
         session = self.upcoming_a
         session.sudo()._halley_portal_answer_screening(self._answers(session, yes=self.q_bleeding))
+        self._sign_as_patient(session)
         as_doctor = session.with_user(self.doctor)
         as_doctor.action_review_patient_answers()
         with self.assertRaisesRegex(UserError, "hard stop"):
@@ -296,6 +334,15 @@ class TestPortalPreVisit(PortalCommon):
         self.assertEqual(supplements.answer, "yes")
         self.assertEqual(supplements.note, "Vitamin E until Monday")
         self.assertEqual(set((lines - supplements).mapped("answer")), {"no"})
+        # She signed her consent in the portal: clinical-record photos yes, marketing no.
+        consent = session.consent_ids.filtered("signed_on")
+        self.assertEqual(len(consent), 1)
+        self.assertEqual(consent.signed_channel, "portal")
+        self.assertTrue(consent.procedure)
+        self.assertTrue(consent.photo_record)
+        self.assertFalse(consent.photo_marketing)
+        self.assertEqual(consent.signed_by_name, "T Patient Grace")
+        self.assertFalse(consent.witness_id)
         as_doctor = session.with_user(self.doctor)
         with self.assertRaisesRegex(UserError, "review her answers"):
             as_doctor.action_start()

@@ -124,8 +124,9 @@ class TestPdpa(HalleyPackageCommon):
         cls.env["halley.screening.question"].create({"name": "T Pregnant?", "severity": "hard_stop"})
         cls.patient.write({"email": "grace@example.com", "phone": "+65 8111 1111"})
 
-    def _session_done(self, **vals):
-        session = self._session(**vals)
+    def _session_done(self, photo_marketing=False, **vals):
+        session = self._session(consent=False, **vals)
+        self._sign(session, user=self.practitioner, photo_marketing=photo_marketing)
         session.screening_ids.answer = "no"
         session.action_confirm()
         session.action_start()
@@ -157,7 +158,9 @@ class TestPdpa(HalleyPackageCommon):
         self.assertEqual(sessions[0]["Clinical notes"], "Tolerated well")
         self.assertEqual(sessions[1]["Status"], "Draft")
         self.assertEqual({r["Question"] for r in rows("screening")}, {"T Pregnant?"})
-        self.assertEqual(rows("consents")[0]["Note"], "Form 12")
+        consents = rows("consents")
+        self.assertEqual({c["Note"] for c in consents}, {"Form 12", ""})
+        self.assertIn(self.patient.name, {c["Signed by"] for c in consents})
         lots = {r["Lot"] for r in rows("lots_used")}
         self.assertEqual(lots, {"TRJ-EARLY", "THA-1", "TNUMB-1", ""})
         package = rows("packages")[0]
@@ -176,7 +179,7 @@ class TestPdpa(HalleyPackageCommon):
         self.assertFalse(self.env["halley.patient.access.log"].search([]))
 
     def test_marketing_photo_consent_is_withdrawn_with_its_date(self):
-        self._session_done(consent_ids=[Command.create({"procedure": True, "photo_marketing": True})])
+        self._session_done(photo_marketing=True)
         patient = self.patient.with_user(self.practitioner)
         self.assertTrue(patient.halley_marketing_photo_consent)
         with freeze_time(NOW + relativedelta(days=3)):

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import NOW, HalleyPackageCommon
+from .common import NOW, HalleyPackageCommon, sign_consent
 from .role_matrix import CLINICAL_FIELDS, DOCUMENTS, MODELS, ROLES
 
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -51,9 +51,9 @@ class RoleMatrixCommon(HalleyPackageCommon):
                 "practitioner_id": cls.practitioner.id,
                 "scheduled_start": NOW,
                 "notes": "<p>Tolerated well</p>",
-                "consent_ids": [Command.create({"procedure": True, "photo_marketing": True})],
             }
         )
+        sign_consent(session, user=cls.practitioner, photo_record=True, photo_marketing=True)
         session.screening_ids.answer = "no"
         session.with_user(cls.practitioner).action_confirm()
         session.with_user(cls.practitioner).action_start()

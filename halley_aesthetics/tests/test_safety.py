@@ -156,13 +156,21 @@ class TestSafety(HalleyPackageCommon):
         session = self._session(consent=False)
         self._answer(session)
         session.action_confirm()
-        with self.assertRaisesRegex(UserError, "No procedure consent is recorded for .*record the patient's consent"):
+        with self.assertRaisesRegex(UserError, "The patient has not signed the consent to .*Sign consent"):
+            session.with_user(self.practitioner).action_start()
+        # A consent the practitioner ticks without her signature does not count.
+        self.env["halley.session.consent"].with_user(self.practitioner).create(
+            {"session_id": session.id, "procedure": True, "note": "Form CF-1"}
+        )
+        with self.assertRaisesRegex(UserError, "The patient has not signed the consent"):
             session.with_user(self.practitioner).action_start()
         action = session.with_user(self.practitioner).action_record_consent()
-        consent = self.env["halley.session.consent"].with_user(self.practitioner).with_context(**action["context"]).create(
-            {"photo_record": True, "photo_marketing": False, "note": "Form CF-1"}
+        self.assertEqual(action["res_model"], "halley.consent.sign")
+        consent = self._sign(session, user=self.practitioner, photo_record=True)
+        self.assertEqual(
+            (consent.procedure, consent.recorded_by_id, consent.witness_id, consent.date),
+            (True, self.practitioner, self.practitioner, NOW),
         )
-        self.assertEqual((consent.procedure, consent.recorded_by_id, consent.date), (True, self.practitioner, NOW))
         session.with_user(self.practitioner).action_start()
         self.assertEqual(session.state, "in_progress")
 

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import NOW, HalleyCommon
+from .common import NOW, HalleyCommon, sign_consent
 
 
 @freeze_time(NOW)
@@ -19,7 +19,7 @@ class TestSecurity(HalleyCommon):
         form.scheduled_start = NOW
         session = form.save()
         self.assertEqual(session.practitioner_id, self.practitioner)
-        session.write({"consent_ids": [Command.create({"procedure": True})]})
+        sign_consent(session)
         session.action_confirm()
         session.action_start()
         self.assertIs(session.action_done(), True)
@@ -115,10 +115,10 @@ class TestMultiCompany(HalleyCommon):
                     "protocol_id": protocol_b.id,
                     "room_id": self.room_in_b.id,
                     "scheduled_start": NOW,
-                    "consent_ids": [Command.create({"procedure": True})],
                 }
             )
         )
+        sign_consent(session)
         self.assertEqual(session.company_id, self.company_b)
         session.action_confirm()
         session.action_start()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import HalleyUiCase
+from .common import HalleyUiCase, sign_consent
 
 
 @tagged("post_install", "-at_install")
@@ -53,9 +53,9 @@ class TestPackageUi(HalleyUiCase):
                     "protocol_id": protocol.id,
                     "room_id": room.id,
                     "scheduled_start": start + timedelta(weeks=week),
-                    "consent_ids": [Command.create({"procedure": True})],
                 }
             )
+            sign_consent(session)
             self.assertEqual(session.package_id, package)
             session.action_confirm()
             session.action_start()
@@ -88,9 +88,9 @@ class TestToInvoiceUi(HalleyUiCase):
                 "patient_id": patient.id,
                 "protocol_id": protocol.id,
                 "room_id": room.id,
-                "consent_ids": [Command.create({"procedure": True})],
             }
         )
+        sign_consent(session)
         session.action_confirm()
         session.action_start()
         session.action_done()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import HalleyUiCase
+from .common import HalleyUiCase, sign_consent
 
 QUESTIONS = [
     ("Bleeding disorder (haemophilia, von Willebrand disease, low platelets)?", "hard_stop"),
@@ -47,9 +47,9 @@ class TestChairUi(HalleyUiCase):
                 "room_id": room.id,
                 "practitioner_id": doctor.id,
                 "scheduled_start": fields.Datetime.now() + timedelta(hours=1),
-                "consent_ids": [Command.create({"procedure": True})],
             }
         )
+        sign_consent(session)
         session.action_confirm()
         self.assertEqual(len(session.screening_ids), 8)
 

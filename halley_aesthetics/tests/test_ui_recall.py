@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
-from .common import HalleyUiCase
+from .common import HalleyUiCase, sign_consent
 
 
 @tagged("post_install", "-at_install")
@@ -40,9 +40,9 @@ class TestRecallUi(HalleyUiCase):
                     "protocol_id": protocol.id,
                     "room_id": room.id,
                     "scheduled_start": fields.Datetime.now() + timedelta(hours=hour),
-                    "consent_ids": [Command.create({"procedure": True})],
                 }
             )
+            sign_consent(session)
             session.action_confirm()
             session.action_start()  # first expiry first: the recalled lot, then the other
             session.action_done()

@@ -1,4 +1,5 @@
 from . import halley_session_deviation
+from . import halley_consent_sign
 from . import halley_package_liability
 from . import halley_expired_scrap
 from . import halley_lot_recall

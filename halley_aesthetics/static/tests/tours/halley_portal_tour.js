@@ -1,11 +1,14 @@
 /** @odoo-module **/
 
+import { waitUntil } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 
 /**
  * The patient, before her visit, on the patient portal: from /my she opens her
  * treatments, her upcoming session, answers the screening questions (no to all,
- * then yes to the supplements question with a note) and sends them.
+ * then yes to the supplements question with a note) and sends them; then she
+ * signs her consent with Odoo's portal signature form, agreeing to clinical-record
+ * photos but not to marketing photos.
  */
 const question = (text) => `.o_halley_portal_question[data-question='${text}']`;
 
@@ -60,6 +63,60 @@ registry.category("web_tour.tours").add("halley_portal_previsit_tour", {
         {
             content: "Her answers are shown again",
             trigger: `${question("T Supplements this week?")} input[value=yes]:checked`,
+        },
+        {
+            content: "She reads the consent",
+            trigger: ".o_halley_portal_consent_text:contains('I agree to be treated with T Baby Skin Trio')",
+        },
+        {
+            content: "Photos for her clinical record: yes (marketing left unticked)",
+            trigger: "#halley_photo_record",
+            run: "click",
+        },
+        {
+            content: "On to the signature",
+            trigger: "button.o_halley_portal_consent_continue",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Her photo choices are repeated before she signs",
+            trigger: ".o_halley_portal_photo_choices:contains('Photos for my clinical record: I agree.'):contains('Photos for marketing: I do not agree.')",
+        },
+        {
+            content: "Sign",
+            trigger: "a.o_halley_portal_open_sign",
+            run: "click",
+        },
+        {
+            content: "Her name is in the signature form",
+            trigger: ".modal .o_web_sign_name_and_signature input:value(T Patient Grace)",
+        },
+        {
+            content: "Her signature is drawn from her name",
+            trigger: ".modal canvas.o_web_sign_signature",
+            async run(helpers) {
+                await waitUntil(() => {
+                    const canvas = helpers.anchor;
+                    const context = canvas.getContext("2d");
+                    const imageData = context.getImageData(0, 0, canvas.width, canvas.height);
+                    return new Uint32Array(imageData.data.buffer).some((pixel) => pixel !== 0);
+                });
+            },
+        },
+        {
+            content: "Send her signature",
+            trigger: ".modal .o_portal_sign_submit:enabled",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Her consent is signed",
+            trigger: ".o_halley_portal_signed_now",
+        },
+        {
+            content: "And stays so",
+            trigger: ".o_halley_portal_consent_signed",
         },
     ],
 });

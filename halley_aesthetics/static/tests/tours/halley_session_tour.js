@@ -1,5 +1,6 @@
 /** @odoo-module **/
 
+import { waitUntil } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 
 /**
@@ -44,19 +45,42 @@ registry.category("web_tour.tours").add("halley_session_tour", {
             run: "click",
         },
         {
-            content: "Record the patient's consent to the procedure",
-            trigger: "button[name=action_record_consent]",
+            content: "The patient signs her consent on the tablet",
+            trigger: "button[name=action_sign_consent]",
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=procedure] input:checked",
+            trigger: ".modal .o_field_widget[name=consent_text]:contains('I agree')",
         },
         {
-            trigger: ".modal .o_field_widget[name=note] input",
-            run: "edit Signed form CF-TOUR",
+            trigger: ".modal .o_field_widget[name=signature] .o_signature",
+            run: "click",
         },
         {
-            trigger: ".modal .o_form_button_save",
+            content: "Her name, written as her signature",
+            trigger: ".modal .o_web_sign_name_and_signature input:value(Tour Patient)",
+        },
+        {
+            trigger: ".modal canvas.o_web_sign_signature",
+            async run(helpers) {
+                await waitUntil(() => {
+                    const canvas = helpers.anchor;
+                    const pixels = new Uint32Array(
+                        canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data.buffer
+                    );
+                    return pixels.some((pixel) => pixel !== 0);
+                });
+            },
+        },
+        {
+            trigger: ".modal .modal-footer button.btn-primary:contains('Adopt'):enabled",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=signature] img.o_signature",
+        },
+        {
+            trigger: ".modal button[name=action_sign]",
             run: "click",
         },
         {
