@@ -88,15 +88,16 @@ def test_migrations_follow_the_manifest_version():
 def test_the_session_reads_as_one_file_per_concern():
     """The session's booking, states and consumption in one file; safety, signed consent, packages,
     billing, aftercare, reminders, double bookings, opening hours, the appointment book, no-shows, the patient's
-    chart, clinical photos and titled refusals each in its own, extending the same model and
+    chart, clinical photos, the patient portal and titled refusals each in its own, extending the same model and
     the workflow's steps through super()."""
     models = ADDON / "models"
     core = (models / "halley_treatment_session.py").read_text()
     assert len(core.splitlines()) < 700, "halley_treatment_session.py: booking, states, consumption only"
     for concern in ("safety", "consent", "package", "billing", "aftercare", "reminder", "booking", "hours", "book",
-                    "attendance", "chart", "photos", "refusals"):
+                    "attendance", "chart", "photos", "portal", "refusals"):
         text = (models / f"halley_treatment_session_{concern}.py").read_text()
-        assert '_inherit = "halley.treatment.session"' in text, concern
+        # The portal concern also brings Odoo's portal.mixin (access URL and token).
+        assert re.search(r'_inherit = (\[)?"halley\.treatment\.session"', text), concern
         for step in ("action_confirm", "action_start", "_action_done", "action_cancel"):
             for match in re.finditer(rf"\n    def {step}\(self\):\n(.*?)(?=\n    def |\Z)", text, re.S):
                 assert f"super().{step}()" in match.group(1), f"{concern}: {step} must call super()"
@@ -108,5 +109,5 @@ def test_the_session_reads_as_one_file_per_concern():
     # What each concern does is not wired into the core's steps by name.
     for name in ("_redeem_packages", "_check_safe_to_start", "_check_cancellable_billing", "_send_reminder",
                  "_propose_followup", "_attach_and_send_aftercare", "aftercare_attachment_id",
-                 "_check_booking_clashes", "_check_booking_hours"):
+                 "_check_booking_clashes", "_check_booking_hours", "_halley_portal_answer_screening"):
         assert name not in core, f"halley_treatment_session.py calls {name}: it belongs to its concern"

@@ -32,3 +32,4 @@ from . import test_ui_book
 from . import test_signed_consent
 from . import test_session_photos
 from . import test_chinese
+from . import test_portal

@@ -30,14 +30,16 @@ def _row(billing="", practitioner="", manager="", internal="", portal=""):
 # Every model of the addon: access rights and record rules, checked on a record of
 # the user's own company.
 MODELS = {
-    "halley.treatment.session": _row(billing="r", practitioner="rwcu", manager="rwcu"),
+    # Portal user: the patient herself, her own sessions and packages only (record
+    # rules on her contact); their clinical fields stay refused (below).
+    "halley.treatment.session": _row(billing="r", practitioner="rwcu", manager="rwcu", portal="r"),
     "halley.session.screening": _row(practitioner="rwc", manager="rwcu"),
     "halley.session.consent": _row(practitioner="rwc", manager="rwcu"),
     "halley.session.addendum": _row(practitioner="rc", manager="rc"),
     # Protocol set-up, not a patient's answers: every employee may read it (a copied
     # BoM copies its questions).
     "halley.screening.question": _row(billing="r", practitioner="r", manager="rwcu", internal="r"),
-    "halley.patient.package": _row(billing="r", practitioner="r", manager="rw"),
+    "halley.patient.package": _row(billing="r", practitioner="r", manager="rw", portal="r"),
     "halley.patient.package.line": _row(billing="r", practitioner="r", manager="r"),
     "halley.package.template.line": _row(
         billing="r", practitioner="r", manager="rwcu", internal="r"
@@ -87,6 +89,9 @@ DOCUMENTS = {
     "Files attached to a session (aftercare sheet), /web/content/...": _row(practitioner="r", manager="r"),
     "Clinical photo, /web/content/... and /web/image/...": _row(practitioner="r", manager="r"),
     "Patient data export (ZIP), /halley/patient/<id>/export": _row(manager="r"),
+    # The patient portal: her own done session's sheet, checked by its controller
+    # (everyone else, clinicians included, gets a 404: they print it from the session).
+    "Aftercare sheet in the patient portal, /my/treatments/<id>/aftercare": _row(portal="r"),
 }
 
 

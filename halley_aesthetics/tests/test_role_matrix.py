@@ -24,7 +24,16 @@ class RoleMatrixCommon(HalleyPackageCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.internal = new_test_user(cls.env, login="t_internal", groups="base.group_user", name="Internal User")
-        cls.portal = new_test_user(cls.env, login="t_portal", groups="base.group_portal", name="Portal User")
+        # The portal user is the patient herself (invited to the patient portal): she
+        # reads her own sessions and packages, never their clinical fields.
+        cls.portal = cls.env["res.users"].with_context(no_reset_password=True).create(
+            {
+                "login": "t_portal",
+                "password": "t_portal",
+                "partner_id": cls.patient.id,
+                "groups_id": [Command.set(cls.env.ref("base.group_portal").ids)],
+            }
+        )
         cls.users = {
             "billing": cls.billing,
             "practitioner": cls.practitioner,
@@ -204,6 +213,9 @@ class TestRoleMatrixDocuments(RoleMatrixCommon, HttpCase):
             ],
             "Patient data export (ZIP), /halley/patient/<id>/export": [
                 (f"/halley/patient/{self.patient.id}/export", "PK"),
+            ],
+            "Aftercare sheet in the patient portal, /my/treatments/<id>/aftercare": [
+                (f"/my/treatments/{session.id}/aftercare", "TRJ-EARLY"),
             ],
         }
         self.assertEqual(set(urls), set(DOCUMENTS))
