@@ -250,7 +250,7 @@ class HalleyTreatmentSession(models.Model):
         start = fields.Datetime.context_timestamp(self, other.scheduled_start)
         stop = fields.Datetime.context_timestamp(self, other.scheduled_end or other.scheduled_start)
         hours = {"start": start.strftime("%H:%M"), "end": stop.strftime("%H:%M")}
-        date = format_date(self.env, start.date(), date_format="d MMM y")
+        date = format_date(self.env, start.date(), date_format=self.env._("d MMM y"))
         treatment = other.protocol_id.clinic_name or other.treatment_product_id.name
         if kind == "room":
             return self.env._(
