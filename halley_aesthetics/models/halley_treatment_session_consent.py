@@ -126,7 +126,8 @@ class HalleyTreatmentSession(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed_consent(self):
-        signed = self.sudo().consent_ids.filtered("signed_on")
+        # Only drafts may be deleted at all (the core says so for the others).
+        signed = self.sudo().filtered(lambda s: s.state == "draft").consent_ids.filtered("signed_on")
         if signed:
             raise UserError(
                 self.env._(

@@ -60,8 +60,10 @@ class TestAftercare(HalleyPackageCommon):
     def test_done_marks_the_session_and_renders_and_sends_nothing(self):
         self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]).unlink()
         Report = type(self.env["ir.actions.report"])
+        session = self._session()  # her consent signed (its PDF rendered) before Done
+        session.screening_ids.answer = "no"
         with patch.object(Report, "_render_qweb_pdf", side_effect=AssertionError("Done rendered a report")):
-            session = self._done()
+            self._run(session)
         self.assertEqual((session.state, session.aftercare_state), ("done", "to_send"))
         self.assertFalse(session.aftercare_attachment_id)
         self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", session._name), ("res_id", "=", session.id)]))

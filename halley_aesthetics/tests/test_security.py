@@ -65,6 +65,7 @@ class TestSecurity(HalleyCommon):
                 "product_tmpl_id": treatment.product_tmpl_id.id,
                 "type": "phantom",
                 "is_treatment_protocol": True,
+                "consent_text": "<p>I agree to a needling treatment.</p>",
                 "bom_line_ids": [Command.create({"product_id": self.needle.id, "product_qty": 2})],
             }
         )

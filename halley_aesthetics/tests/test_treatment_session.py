@@ -368,7 +368,7 @@ class TestTreatmentSession(HalleyCommon):
         self.assertFalse(self.env["stock.picking"].search([("origin", "=", session.name)]))
 
     def test_delete_only_draft(self):
-        draft = self._session()
+        draft = self._session(consent=False)  # a signed consent keeps its session (TestSignedConsent)
         confirmed = self._session()
         confirmed.action_confirm()
         with self.assertRaisesRegex(UserError, "only draft sessions can be deleted"):

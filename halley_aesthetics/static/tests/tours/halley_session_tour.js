@@ -58,9 +58,6 @@ registry.category("web_tour.tours").add("halley_session_tour", {
         },
         {
             content: "Her name, written as her signature",
-            trigger: ".modal .o_web_sign_name_and_signature input:value(Tour Patient)",
-        },
-        {
             trigger: ".modal canvas.o_web_sign_signature",
             async run(helpers) {
                 await waitUntil(() => {
