@@ -18,7 +18,10 @@ class HalleyPatientPortal(CustomerPortal):
     A page shows a record only to the patient it belongs to (her own contact is the
     session's patient, which her record rules also require) or to whoever holds the
     link of her reminder email (its access token). Only then is the record read as
-    superuser to render it, and only the fields of its ``_halley_portal_fields``."""
+    superuser to render it, and only fields the patient may read herself (names,
+    date, state: ``SESSION_PORTAL_FIELDS`` and ``PACKAGE_PORTAL_FIELDS`` in
+    test_portal), besides the protocol's questions and consent text and her own
+    answers."""
 
     # ------------------------------------------------------------------ helpers
 
