@@ -124,6 +124,19 @@ def connect(url, db, login, password):
     return rpc
 
 
+# The patient's signature, as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
+SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
+def sign_consent(rpc, session):
+    """The patient signs her consent to ``session`` on the signing form (the
+    practitioner witnessing): a session starts only with it."""
+    patient = rpc("halley.treatment.session", "read", [session], ["patient_id"])[0]["patient_id"][1]
+    signing = rpc("halley.consent.sign", "create", {"session_id": session, "signed_by_name": patient,
+                                                    "signature": SIGNATURE})
+    rpc("halley.consent.sign", "action_sign", [signing])
+
+
 def xmlid(rpc, name):
     data = rpc(
         "ir.model.data", "search_read",
@@ -205,8 +218,8 @@ def prepare_packages(url, db, rpc):
         session = rpc("halley.treatment.session", "create", {
             "patient_id": patient, "protocol_id": protocol, "room_id": room,
             "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
-            "consent_ids": [(0, 0, {"procedure": True})],
         })
+        sign_consent(rpc, session)
         # Screened: no to every question her chart does not answer, its warnings acknowledged.
         rpc("halley.treatment.session", "action_screening_all_no", [session])
         warnings = rpc("halley.session.screening", "search", [
@@ -262,8 +275,8 @@ def prepare_bookings(rpc):
         sessions.append(rpc("halley.treatment.session", "create", {
             "patient_id": patients[index % 3], "protocol_id": trio, "room_id": room,
             "scheduled_start": start.strftime("%Y-%m-%d %H:%M:%S"),
-            "consent_ids": [(0, 0, {"procedure": True})],
         }))
+        sign_consent(rpc, sessions[-1])
     rpc("halley.treatment.session", "action_confirm", sessions)
     orders = rpc("purchase.order", "search_read", [("state", "in", ("draft", "sent")), ("origin", "like", "OP/")],
                  fields=["name", "partner_id"])
