@@ -232,6 +232,21 @@ class TestSessionPhotos(SessionPhotoCommon):
         self.assertEqual(action["context"]["default_session_a_id"], first.id)
         self.assertEqual(action["context"]["default_session_b_id"], second.id)
 
+    def test_compare_one_session_before_and_after(self):
+        session = self._photo_session()
+        before, after = self._photo(session, "before"), self._photo(session, "after")
+        action = session.with_user(self.practitioner).action_compare_photos()
+        self.assertEqual(action["context"]["default_session_a_id"], session.id, "her only session with photos")
+        wizard = self.env["halley.photo.comparison"].with_user(self.practitioner).with_context(
+            **action["context"]
+        ).create({})
+        html = str(wizard.comparison)
+        self.assertLess(
+            html.index(f"/web/image/halley.session.photo/{before.id}/image"),
+            html.index(f"/web/image/halley.session.photo/{after.id}/image"),
+            "before on the left, after on the right",
+        )
+
     def test_compare_refuses_another_patients_session(self):
         mine = self._photo_session()
         hers = self._photo_session(patient=self.patient_2)
