@@ -374,3 +374,19 @@ class TestSessionPhotoUrls(SessionPhotoCommon, HttpCase):
         with mute_logger("odoo.http"), self.assertRaisesRegex(xmlrpc.client.Fault, "recorded by the clinic's workflow"):
             call(self.practitioner, "write", [self.photo.id], {"taken_by_id": self.manager.id})
         self.assertEqual(self.photo.taken_by_id, self.practitioner)
+
+
+@tagged("post_install", "-at_install")
+class TestSessionPhotosUi(SessionPhotoCommon, HttpCase):
+    """The Photos tab on a portrait tablet: the photo, the comparison, the camera."""
+
+    browser_size = "820x1180"
+
+    def test_photos_tab_on_a_tablet(self):
+        session = self._photo_session()
+        self._photo(session, "before", note="UI before")
+        self.start_tour(
+            f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{session.id}",
+            "halley_photos_tour",
+            login=self.practitioner.login,
+        )
