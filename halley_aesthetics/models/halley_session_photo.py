@@ -78,8 +78,11 @@ class HalleySessionPhoto(models.Model):
         marketing = Session.browse([vals["session_id"] for vals in vals_list if vals.get("use_for_marketing")])
         self._check_marketing_consent(marketing.sudo().patient_id)
         for vals in vals_list:
-            if not self.env.su or "taken_on" not in vals:
+            if not self.env.su:
                 vals.update(taken_on=fields.Datetime.now(), taken_by_id=self.env.uid, marketing_withdrawn_on=False)
+            else:  # the workflow (demo data, an import) may say who took it
+                vals.setdefault("taken_on", fields.Datetime.now())
+                vals.setdefault("taken_by_id", self.env.uid)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -232,6 +232,21 @@ class TestSessionPhotos(SessionPhotoCommon):
         self.assertEqual(action["context"]["default_session_a_id"], first.id)
         self.assertEqual(action["context"]["default_session_b_id"], second.id)
 
+    def test_compare_one_session_before_and_after(self):
+        session = self._photo_session()
+        before, after = self._photo(session, "before"), self._photo(session, "after")
+        action = session.with_user(self.practitioner).action_compare_photos()
+        self.assertEqual(action["context"]["default_session_a_id"], session.id, "her only session with photos")
+        wizard = self.env["halley.photo.comparison"].with_user(self.practitioner).with_context(
+            **action["context"]
+        ).create({})
+        html = str(wizard.comparison)
+        self.assertLess(
+            html.index(f"/web/image/halley.session.photo/{before.id}/image"),
+            html.index(f"/web/image/halley.session.photo/{after.id}/image"),
+            "before on the left, after on the right",
+        )
+
     def test_compare_refuses_another_patients_session(self):
         mine = self._photo_session()
         hers = self._photo_session(patient=self.patient_2)
@@ -359,3 +374,19 @@ class TestSessionPhotoUrls(SessionPhotoCommon, HttpCase):
         with mute_logger("odoo.http"), self.assertRaisesRegex(xmlrpc.client.Fault, "recorded by the clinic's workflow"):
             call(self.practitioner, "write", [self.photo.id], {"taken_by_id": self.manager.id})
         self.assertEqual(self.photo.taken_by_id, self.practitioner)
+
+
+@tagged("post_install", "-at_install")
+class TestSessionPhotosUi(SessionPhotoCommon, HttpCase):
+    """The Photos tab on a portrait tablet: the photo, the comparison, the camera."""
+
+    browser_size = "820x1180"
+
+    def test_photos_tab_on_a_tablet(self):
+        session = self._photo_session()
+        self._photo(session, "before", note="UI before")
+        self.start_tour(
+            f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{session.id}",
+            "halley_photos_tour",
+            login=self.practitioner.login,
+        )

@@ -23,7 +23,7 @@ class HalleyPhotoComparison(models.TransientModel):
     session_b_id = fields.Many2one(
         "halley.treatment.session",
         required=True,
-        domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False), ('id', '!=', session_a_id)]",
+        domain="[('patient_id', '=', patient_id), ('photo_ids', '!=', False)]",
     )
     phase = fields.Selection(PHASES, string="Photos", required=True, default="after")
     comparison = fields.Html(compute="_compute_comparison", sanitize=False)
@@ -50,16 +50,16 @@ class HalleyPhotoComparison(models.TransientModel):
     def _action_open(self, patient, session=None):
         """The comparison of two of ``patient``'s sessions with photos: ``session``
         (if any) as B and her previous session with photos as A, else her first
-        and her last."""
+        and her last; with one session only, its before and after photos."""
         sessions = self.env["halley.treatment.session"].search(
             [("patient_id", "=", patient.id), ("photo_ids", "!=", False)], order="scheduled_start, id"
         )
         if session:
             earlier = sessions.filtered(lambda s: s.scheduled_start <= session.scheduled_start and s != session)
-            session_a = earlier[-1:] or (sessions - session)[:1]
+            session_a = earlier[-1:] or (sessions - session)[:1] or session
             session_b = session
         else:
-            session_a, session_b = sessions[:1], sessions[-1:] if len(sessions) > 1 else sessions[:0]
+            session_a, session_b = sessions[:1], sessions[-1:]
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Compare photos: %(patient)s", patient=patient.name),
@@ -74,10 +74,10 @@ class HalleyPhotoComparison(models.TransientModel):
             },
         }
 
-    def _photos_by_angle(self, session):
-        """The session's photos of the chosen phase, one per angle (the latest)."""
+    def _photos_by_angle(self, session, phase=None):
+        """The session's photos of ``phase`` (the chosen one), one per angle (the latest)."""
         photos = self.env["halley.session.photo"].search(
-            [("session_id", "=", session.id), ("phase", "=", self.phase)], order="id desc"
+            [("session_id", "=", session.id), ("phase", "=", phase or self.phase)], order="id desc"
         )
         by_angle = {}
         for photo in photos:
@@ -86,7 +86,7 @@ class HalleyPhotoComparison(models.TransientModel):
 
     @api.depends("session_a_id", "session_b_id", "phase")
     def _compute_comparison(self):
-        angles = dict(self._fields["phase"]._description_selection(self.env))
+        phases = dict(self._fields["phase"]._description_selection(self.env))
         angle_labels = dict(
             self.env["halley.session.photo"]._fields["angle"]._description_selection(self.env)
         )
@@ -97,26 +97,34 @@ class HalleyPhotoComparison(models.TransientModel):
             ):
                 wizard.comparison = False
                 continue
-            columns = [
-                (session, wizard._photos_by_angle(session)) for session in (wizard.session_a_id, wizard.session_b_id)
-            ]
+            if wizard.session_a_id == wizard.session_b_id:
+                # One session: its before-photos next to its after-photos.
+                session = wizard.session_a_id
+                columns = [
+                    (phases[phase], session, wizard._photos_by_angle(session, phase)) for phase in ("before", "after")
+                ]
+            else:
+                columns = [
+                    (session.protocol_id.clinic_name or session.name, session, wizard._photos_by_angle(session))
+                    for session in (wizard.session_a_id, wizard.session_b_id)
+                ]
             head = Markup("").join(
                 Markup('<th class="w-50 text-center">%s<br/><small class="text-muted">%s</small></th>')
-                % (session.protocol_id.clinic_name or session.name, format_date(self.env, session.scheduled_start))
-                for session, _photos in columns
+                % (title, format_date(self.env, session.scheduled_start))
+                for title, session, _photos in columns
             )
             rows = []
             for angle, _label in ANGLES:
-                if not any(angle in photos for _session, photos in columns):
+                if not any(angle in photos for _title, _session, photos in columns):
                     continue
-                cells = Markup("").join(wizard._photo_cell(photos.get(angle)) for _session, photos in columns)
+                cells = Markup("").join(wizard._photo_cell(photos.get(angle)) for _title, _session, photos in columns)
                 rows.append(
                     Markup('<tr><th colspan="2" class="pt-3">%s</th></tr><tr>%s</tr>')
                     % (angle_labels[angle], cells)
                 )
             if not rows:
                 wizard.comparison = Markup('<p class="text-muted">%s</p>') % self.env._(
-                    "Neither session has %(phase)s photos.", phase=angles[wizard.phase].lower()
+                    "Neither session has %(phase)s photos.", phase=phases[wizard.phase].lower()
                 )
                 continue
             wizard.comparison = Markup(
