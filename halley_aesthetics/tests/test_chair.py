@@ -172,11 +172,12 @@ class TestChair(HalleyCommon):
         (hers | other).action_confirm()
         self.env["halley.treatment.session"]._cron_send_reminders()
         reminders = {
-            session: session.message_ids.filtered(lambda m: m.subject and m.subject.startswith("Reminder"))
-            for session in (hers, other)
+            session: session.message_ids.filtered(lambda m: m.subject and m.subject.startswith(start))
+            for session, start in ((hers, "提醒"), (other, "Reminder"))
         }
         self.assertIn("2026年11月25日", reminders[hers].subject, "her date in Chinese")
         self.assertIn("November 25, 2026", reminders[other].subject)
-        for message in reminders.values():
-            for advice in ("cod liver oil", "ginseng", "vitamin E", "blood thinners"):
-                self.assertIn(advice, message.body)
+        for advice in ("鱼肝油", "人参", "维生素 E"):
+            self.assertIn(advice, reminders[hers].body, "the advice in her language")
+        for advice in ("cod liver oil", "ginseng", "vitamin E", "blood thinners"):
+            self.assertIn(advice, reminders[other].body)

@@ -40,11 +40,9 @@ class SessionPhotoCommon(HalleyCommon):
     def _photo_session(self, patient=None, marketing=False, **vals):
         """A draft session whose patient consented to the procedure and to photos
         for her clinical record (and for marketing if asked)."""
-        return self._session(
-            patient=patient,
-            consent_ids=[Command.create({"procedure": True, "photo_record": True, "photo_marketing": marketing})],
-            **vals,
-        )
+        session = self._session(patient=patient, consent=False, **vals)
+        self._sign(session, photo_record=True, photo_marketing=marketing)
+        return session
 
     def _photo(self, session, phase="before", angle="front", user=None, **vals):
         env = self.env(user=user or self.practitioner)
@@ -110,8 +108,10 @@ class TestSessionPhotos(SessionPhotoCommon):
                 with self.assertRaisesRegex(UserError, "has not consented to photos for her clinical record"):
                     self._photo(session)
                 self.assertFalse(session.photo_ids)
-        # Consent recorded: the photo is taken.
-        procedure_only.consent_ids.with_user(self.practitioner).write({"photo_record": True})
+        # Her signed consent is kept as signed: consent to photos is recorded anew.
+        self.env["halley.session.consent"].with_user(self.practitioner).create(
+            {"session_id": procedure_only.id, "photo_record": True}
+        )
         self.assertTrue(self._photo(procedure_only))
 
     def test_withdrawn_record_photo_consent_refuses_photos(self):
@@ -158,7 +158,9 @@ class TestSessionPhotos(SessionPhotoCommon):
             photo.with_user(self.practitioner).write({"session_id": other.id})
 
     def test_deleting_a_draft_session_deletes_its_photo_files(self):
-        session = self._photo_session()
+        # A session holding a signed consent is kept (cancelled, not deleted): this one
+        # has the practitioner's record of her consent to photos only.
+        session = self._session(consent=False, consent_ids=[Command.create({"photo_record": True})])
         photo = self._photo(session)
         Attachment = self.env["ir.attachment"].sudo()
         domain = [("res_model", "=", "halley.session.photo"), ("res_id", "=", photo.id), ("res_field", "=", "image")]
