@@ -6,12 +6,13 @@ virtualenv, which has websocket-client:
     ~/.cache/halley-aesthetics/venv-py3.11/bin/python docs/screenshots/take_screenshots.py \
         [--url http://localhost:8069] [--db halley] [--login admin] [--password admin] \
         [--chromium /usr/bin/chromium] [--debug-port 9333] [--out docs/screenshots] \
-        [--prepare-packages] [--prepare-safety] [--prepare-bookings] [--only NAME.png ...]
+        [--prepare-packages] [--prepare-safety] [--prepare-bookings] [--prepare-privacy] \
+        [--prepare-portal] [--portal-login grace] [--portal-password grace] [--only NAME.png ...]
 
 It logs in through the /web/login form over the Chrome DevTools Protocol, then opens
-each page below and saves a 1400x900 PNG. Record ids (the done demo session, the
-Rejuran protocol, the package shown) are looked up through XML-RPC, so they survive a
-reinstall.
+each page below and saves a 1400x900 PNG (portal_treatment.png: the whole page, 1400
+wide). Record ids (the done demo session, the Rejuran protocol, the package shown) are
+looked up through XML-RPC, so they survive a reinstall.
 
 The package screenshots need a used-up package; the demo sells Grace Lim a Baby Skin Trio
 course and redeems one session of it. --prepare-packages uses it up first, through
@@ -43,6 +44,19 @@ session (alerts banner, then the Screening tab with the answer her chart gives).
 lot_recall.png opens Clinic > Stock > Lot recall, types the lot number RJ24A017 (the
 Rejuran lot of the demo's completed session) and clicks Find patients; it never notifies
 anyone.
+session_photos.png and photo_comparison.png show the Photos tab of Grace Lim's completed
+demo session (before and after photos) and its Compare photos dialog (one session: its
+before-photos next to its after-photos); consent_sign.png opens Sign consent on her upcoming
+session (not signed yet: the consent text and the signature field, never signed here);
+aftercare_zh.png is the aftercare sheet of Tan Mei Ling's completed session, in Chinese, as
+HTML (/report/html/...).
+portal_home.png and portal_treatment.png are the patient portal as Grace Lim herself
+(/my, and her upcoming session's page: its screening questions and her consent with the
+two photo choices), logged in again as --portal-login after the other shots.
+--prepare-portal gives her that portal user first (login and password `grace`, the
+portal group, her own contact), unless the login exists, and books her an upcoming
+Rejuran session (in 14 days, 10:00 Singapore time) unless she has one booked and not
+signed yet. It writes to the database too.
 --only retakes just the named files.
 """
 
@@ -61,6 +75,9 @@ import xmlrpc.client
 import websocket  # websocket-client, in the project's virtualenv
 
 WIDTH, HEIGHT = 1400, 900
+# Taken as the whole page rather than the 1400x900 window: the portal page of an upcoming
+# session has her screening questions, then her consent below them.
+FULL_PAGE = {"portal_treatment.png"}
 
 
 class Cdp:
@@ -100,8 +117,13 @@ class Cdp:
         self.wait_for("!document.querySelector('.o_loading_indicator, .o_blockUI')", timeout)
         time.sleep(1.5)  # let fonts, avatars and the chatter settle
 
-    def screenshot(self, path):
-        data = self.call("Page.captureScreenshot", format="png")["data"]
+    def screenshot(self, path, full_page=False):
+        params = {}
+        if full_page:  # the whole page, WIDTH wide, as tall as its content
+            height = self.call("Page.getLayoutMetrics")["cssContentSize"]["height"]
+            params = {"captureBeyondViewport": True,
+                      "clip": {"x": 0, "y": 0, "width": WIDTH, "height": max(HEIGHT, height), "scale": 1}}
+        data = self.call("Page.captureScreenshot", format="png", **params)["data"]
         path.write_bytes(base64.b64decode(data))
 
 
@@ -317,6 +339,57 @@ def lookup_screening_session(rpc):
     return lines[0]["session_id"][0] if lines else None
 
 
+def lookup_unsigned_session(rpc, patient):
+    """``patient``'s next booked session (draft or confirmed, not started, from now on)
+    whose procedure consent is not signed yet, or None."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    ids = rpc("halley.treatment.session", "search",
+              [("patient_id", "=", patient), ("state", "in", ("draft", "confirmed")),
+               ("scheduled_start", ">=", now), ("has_procedure_consent", "=", False)],
+              order="scheduled_start, id", limit=1)
+    return ids[0] if ids else None
+
+
+def prepare_portal(rpc, login, password):
+    """Give Grace Lim a portal user (``login``, her own contact) unless the login exists,
+    and book her an upcoming Rejuran session unless she has one not signed yet."""
+    grace = lookup_patient(rpc, "Grace Lim")
+    if not grace:
+        raise SystemExit("Grace Lim is missing: is the demo data installed?")
+    if rpc("res.users", "search", [("login", "=", login)], context={"active_test": False}):
+        print(f"the user {login} exists: no portal user created")
+    else:
+        portal = rpc("ir.model.data", "search_read", [("module", "=", "base"), ("name", "=", "group_portal")],
+                     fields=["res_id"])[0]["res_id"]
+        user = rpc("res.users", "create", {"login": login, "password": password, "partner_id": grace,
+                                           "groups_id": [(6, 0, [portal])]})
+        print(f"created the portal user {login} ({user}) for Grace Lim")
+    if lookup_unsigned_session(rpc, grace):
+        print("Grace Lim has an upcoming session not signed yet: nothing booked")
+        return
+    # 10:00 in Singapore (UTC+8), in two weeks (never on a Sunday: the rooms are closed).
+    day = datetime.date.today() + datetime.timedelta(days=14)
+    day += datetime.timedelta(days=int(day.weekday() == 6))
+    session = rpc("halley.treatment.session", "create", {
+        "patient_id": grace, "protocol_id": xmlid(rpc, "bom_rejuran_demo"), "room_id": xmlid(rpc, "room_1_demo"),
+        "scheduled_start": datetime.datetime.combine(day, datetime.time(2)).strftime("%Y-%m-%d %H:%M:%S"),
+    })
+    print(f"booked session {session} for Grace Lim on {day}")
+
+
+def log_in(cdp, url, db, login, password):
+    """Log in through the /web/login form (logging out whoever is logged in first)."""
+    cdp.goto(f"{url}/web/session/logout?redirect=/web/login")
+    cdp.goto(f"{url}/web/login?db={db}")
+    cdp.evaluate(
+        f"document.querySelector('input[name=login]').value = {json.dumps(login)};"
+        f"document.querySelector('input[name=password]').value = {json.dumps(password)};"
+        "document.querySelector('form.oe_login_form').submit();"
+    )
+    time.sleep(1)
+    cdp.wait_for("document.readyState === 'complete' && !location.pathname.startsWith('/web/login')")
+
+
 def main():
     here = pathlib.Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -335,6 +408,10 @@ def main():
                         help="book and confirm next week's sessions first (writes to the database)")
     parser.add_argument("--prepare-privacy", action="store_true",
                         help="open a treatment record as doctor and as --login first (writes access-log entries)")
+    parser.add_argument("--prepare-portal", action="store_true",
+                        help="give Grace Lim a portal user and an upcoming session first (writes to the database)")
+    parser.add_argument("--portal-login", default="grace", help="Grace Lim's portal user, for the portal shots")
+    parser.add_argument("--portal-password", default="grace")
     parser.add_argument("--only", nargs="+", metavar="NAME.png", help="retake only these files")
     args = parser.parse_args()
     url = args.url.rstrip("/")
@@ -347,6 +424,8 @@ def main():
         prepare_bookings(rpc)
     if args.prepare_privacy:
         prepare_privacy(url, args.db, rpc, [("doctor", "doctor"), (args.login, args.password)])
+    if args.prepare_portal:
+        prepare_portal(rpc, args.portal_login, args.portal_password)
     session_id, protocol_id = lookup_ids(rpc)
     package = lookup_package(rpc)
 
@@ -479,11 +558,72 @@ def main():
     else:
         print("no package with a redeemed session: package screenshots skipped "
               "(--prepare-packages makes one)")
+    photos = rpc("halley.session.photo", "search_read",
+                 [("session_id.patient_id", "=", grace), ("session_id.state", "=", "done")],
+                 fields=["session_id"], order="id", limit=1) if grace else []
+    if photos:
+        photo_session_id = photos[0]["session_id"][0]
+        shots += [
+            ("session_photos.png",
+             f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{photo_session_id}",
+             ".o_form_view .o_notebook",
+             (click_text(".o_notebook .nav-link", "Photos"),
+              ".o_form_view .o_field_widget[name=photo_ids] .o_kanban_record img"),
+             ("document.querySelector('.o_field_widget[name=photo_ids]').scrollIntoView({block: 'center'})",
+              ".o_form_view")),
+            # one session: its before-photos next to its after-photos
+            ("photo_comparison.png",
+             f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{photo_session_id}",
+             ".o_form_view .o_notebook",
+             (click_text(".o_notebook .nav-link", "Photos"),
+              ".o_form_view button[name=action_compare_photos]"),
+             ("document.querySelector('.o_form_view button[name=action_compare_photos]').click()",
+              ".modal .o_halley_photo_comparison img")),
+        ]
+    else:
+        print("no completed session of Grace Lim with photos: session_photos.png and "
+              "photo_comparison.png skipped (the demo data has one)")
+    unsigned_session_id = lookup_unsigned_session(rpc, grace) if grace else None
+    if unsigned_session_id:
+        # opens the signing form only: nothing is signed
+        shots.append(
+            ("consent_sign.png",
+             f"/odoo/action-halley_aesthetics.halley_treatment_session_action/{unsigned_session_id}",
+             ".o_form_view button[name=action_sign_consent]",
+             ("document.querySelector('.o_form_view button[name=action_sign_consent]').click()",
+              ".modal .o_halley_consent_text p")))
+    else:
+        print("no upcoming session of Grace Lim without a signed consent: consent_sign.png and "
+              "portal_treatment.png skipped (--prepare-portal books one)")
+    meiling = lookup_patient(rpc, "Tan Mei Ling")
+    meiling_done = rpc("halley.treatment.session", "search", [("patient_id", "=", meiling), ("state", "=", "done")],
+                       order="scheduled_start desc", limit=1) if meiling else []
+    if meiling_done:
+        shots.append(
+            ("aftercare_zh.png",
+             f"/report/html/halley_aesthetics.report_halley_aftercare/{meiling_done[0]}",
+             ".page"))
+    else:
+        print("no completed session of Tan Mei Ling: aftercare_zh.png skipped (the demo data has one)")
+
+    # The patient portal, as Grace Lim's portal user (logged in after the shots above).
+    portal_shots = []
+    if rpc("res.users", "search", [("login", "=", args.portal_login)]):
+        portal_shots.append(
+            ("portal_home.png", "/my", ".o_portal_index_card:not(.d-none) a[href='/my/treatments']"))
+        if unsigned_session_id:
+            portal_shots.append(
+                ("portal_treatment.png",
+                 f"/my/treatments/{unsigned_session_id}",
+                 ".o_halley_portal_treatment:has(.o_halley_portal_question):has(.o_halley_portal_consent_continue)"))
+    else:
+        print(f"no user {args.portal_login}: portal screenshots skipped (--prepare-portal makes Grace Lim's)")
     if args.only:
-        unknown = set(args.only) - {shot[0] for shot in shots}
+        unknown = set(args.only) - {shot[0] for shot in shots + portal_shots}
         if unknown:
             raise SystemExit(f"unknown or unavailable screenshots: {', '.join(sorted(unknown))}")
         shots = [shot for shot in shots if shot[0] in args.only]
+        portal_shots = [shot for shot in portal_shots if shot[0] in args.only]
 
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
@@ -513,23 +653,19 @@ def main():
             # browser's time zone).
             cdp.call("Emulation.setTimezoneOverride", timezoneId="Asia/Singapore")
 
-            cdp.goto(f"{url}/web/login?db={args.db}")
-            cdp.evaluate(
-                f"document.querySelector('input[name=login]').value = {json.dumps(args.login)};"
-                f"document.querySelector('input[name=password]').value = {json.dumps(args.password)};"
-                "document.querySelector('form.oe_login_form').submit();"
-            )
-            time.sleep(1)
-            cdp.wait_for("document.readyState === 'complete' && !location.pathname.startsWith('/web/login')")
-
-            for name, path, selector, *then in shots:
-                cdp.goto(f"{url}{path}")
-                cdp.wait_for_odoo(selector)
-                for script, then_selector in then:
-                    cdp.evaluate(script)
-                    cdp.wait_for_odoo(then_selector)
-                cdp.screenshot(args.out / name)
-                print(f"{args.out / name}  <- {path}")
+            for login, password, login_shots in ((args.login, args.password, shots),
+                                                 (args.portal_login, args.portal_password, portal_shots)):
+                if not login_shots:
+                    continue
+                log_in(cdp, url, args.db, login, password)
+                for name, path, selector, *then in login_shots:
+                    cdp.goto(f"{url}{path}")
+                    cdp.wait_for_odoo(selector)
+                    for script, then_selector in then:
+                        cdp.evaluate(script)
+                        cdp.wait_for_odoo(then_selector)
+                    cdp.screenshot(args.out / name, full_page=name in FULL_PAGE)
+                    print(f"{args.out / name}  <- {path}")
         finally:
             chromium.terminate()
             chromium.wait(timeout=30)
