@@ -62,6 +62,18 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def wait_for_odoo(url, log_file):
+    """Waits until ``url`` answers 200 (a minute at most), else fails with the log's end."""
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"Odoo did not answer on {url}:\n{log_file.read_text()[-3000:]}")
+
+
 @pytest.fixture(scope="session")
 def test_db():
     import odoo
@@ -94,15 +106,7 @@ def odoo_server(test_db, tmp_path_factory):
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/web/login", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"Odoo did not answer on {url}:\n{log_file.read_text()[-3000:]}")
+        wait_for_odoo(f"{url}/web/login", log_file)
         server = {"url": url, "db": test_db, "log": log_file, "refusals": []}
         yield server
     finally:

@@ -8,13 +8,12 @@ import configparser
 import os
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from .conftest import BAD_LOG_LINE, ROOT, _free_port
+from .conftest import BAD_LOG_LINE, ROOT, _free_port, wait_for_odoo
 
 COMPOSE = ROOT / "docker-compose.yml"
 CONF = ROOT / "deploy" / "odoo.conf"
@@ -98,15 +97,7 @@ def test_deploy_conf_serves_the_clinic_behind_a_proxy(test_db, tmp_path):
     try:
         # The HTTP workers, and the websocket process on the gevent port (the proxy's /websocket).
         for health in (f"{url}/web/health", f"http://127.0.0.1:{gevent_port}/web/health"):
-            for _ in range(120):
-                try:
-                    with urllib.request.urlopen(health, timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.5)
-            else:
-                pytest.fail(f"Odoo did not answer on {health}:\n{log_file.read_text()[-3000:]}")
+            wait_for_odoo(health, log_file)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):

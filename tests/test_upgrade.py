@@ -114,7 +114,14 @@ grace = env.ref("halley_aesthetics.patient_grace_demo")
 notice = env["halley.recall.notice"].search([("patient_id", "=", grace.id)])
 done_before = env["halley.treatment.session"].search([("state", "=", "done"), ("id", "!=", s.id)])
 aftercare = env.ref("halley_aesthetics.mail_template_halley_aftercare")
+# The release's consents are the unsigned ones (the demo's new records are signed).
+released_consents = env["halley.session.consent"].search([("id", "not in", s.consent_ids.ids),
+                                                          ("signed_on", "=", False)])
 print("AFTER", json.dumps({
+    # The release's ticked consents still count; the protocols got a general text to sign.
+    "consents": [sorted(set(released_consents.filtered("procedure").mapped("recorded_before_signing"))),
+                 "I agree to this treatment" in (env.ref("halley_aesthetics.bom_trio_demo").consent_text or ""),
+                 s.consent_ids.is_signed],
     "aftercare": [sorted(set(done_before.mapped("aftercare_state"))), s.aftercare_state,
                   aftercare.report_template_ids == env.ref("halley_aesthetics.action_report_halley_aftercare"),
                   "hot water" in aftercare.body_html, "aftercare_instructions" in aftercare.body_html],
@@ -240,13 +247,14 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["lot_index"], "the upgrade creates the index of move lines by lot"
         assert checks["new_session"] == ["done", True]
         assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
-        assert checks["sessions_menu"] == [False, ["Appointment book", "Sessions"]], checks["sessions_menu"]
+        assert checks["sessions_menu"] == [False, ["Appointment book", "Clinical photos", "Sessions"]], checks["sessions_menu"]
         assert checks["new_session_type"] in old[checks["new_session_warehouse"]]
         assert checks["leaked"] == []
         assert checks["recall_on_contact"] == 0
         assert checks["recall_on_notice"] == ["halley.recall.notice", True, True]
         # Sheets sent by the release are not sent again; the noupdate template attaches
         # the report and shows the protocol's instructions; a new Done waits for the cron.
+        assert checks["consents"] == [[True], True, True], checks["consents"]
         assert checks["aftercare"] == [["sent"], "to_send", True, False, True]
         assert checks["clinic_words"] == [
             "Your aftercare after today's treatment ({{ object.protocol_id.clinic_name }})", True
