@@ -164,6 +164,26 @@ class TestPortal(PortalCommon):
         report = f"/report/pdf/halley_aesthetics.report_halley_aftercare/{self.done_a.id}"
         self.assertIn(self._get(self.user_a, report).status_code, (403, 404))
 
+    def test_a_patient_who_reads_chinese_gets_her_pages_and_sheet_in_chinese(self):
+        """The demo activates Chinese (Simplified) and loads the addon's zh_CN.po."""
+        self.assertTrue(self.env["res.lang"]._lang_get("zh_CN"), "the demo clinic activates Chinese")
+        self.patient_2.lang = "zh_CN"
+        self.user_b.lang = "zh_CN"
+        # Odoo's frontend sends her to her language's URLs (/zh_CN/my/...).
+        self.authenticate(self.user_b.login, self.user_b.login)
+        page = self.url_open(f"/my/treatments/{self.upcoming_b.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f"/my/treatments/{self.upcoming_b.id}", page.url)
+        self.assertIn("就诊前", page.text, "Before your visit, in her language")
+        sheet = self.url_open(f"/my/treatments/{self.done_b.id}/aftercare")
+        self.assertEqual(sheet.status_code, 200)
+        self.assertIn("治疗后的护理须知", sheet.text, "her aftercare sheet in Chinese")
+        self.assertIn("您的术后护理", sheet.text)
+        # Grace reads English: her sheet stays English.
+        sheet_a = self._get(self.user_a, f"/my/treatments/{self.done_a.id}/aftercare")
+        self.assertIn("Aftercare after your treatment", sheet_a.text)
+        self.assertNotIn("治疗后的护理须知", sheet_a.text)
+
     def test_over_rpc_she_reads_her_own_records_and_no_clinical_field(self):
         Session = self.env["halley.treatment.session"].with_user(self.user_a)
         self.assertEqual(Session.search([]), self.done_a | self.upcoming_a)
