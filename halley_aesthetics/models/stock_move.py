@@ -42,9 +42,15 @@ class StockMove(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._halley_check_frozen()
         self._halley_check_session_fields(vals)
         self._halley_check_consumption_write(vals)
         return super().write(vals)
+
+    def unlink(self):
+        # Before Odoo's own refusals (which speak of done moves, not of the session).
+        self._halley_check_frozen()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_session_consumption(self):
@@ -52,6 +58,53 @@ class StockMove(models.Model):
             raise UserError(
                 self.env._("A treatment session's consumption is cancelled with the session, not deleted.")
             )
+
+    # ------------------------------------------------------------------ frozen
+
+    def _halley_frozen_session(self):
+        """The first session (as superuser) whose consumption among these moves is
+        kept as recorded: a move of a session (or of its transfers: its return's
+        moves are not linked to it) once done, or any move of a session once it
+        was completed (cancelled since or not)."""
+        for move in self.sudo():
+            session = move.treatment_session_id or move.picking_id.treatment_session_id
+            if session and (move.state == "done" or session.date_done):
+                return session
+        return self.env["halley.treatment.session"]
+
+    def _halley_check_frozen(self):
+        """A completed session's consumption (its moves, their lines, its
+        transfers) is written by the workflow alone, as superuser: every role,
+        Inventory administrators and clinic managers included, and every path
+        (write, unlink, a new line, unlocking the transfer) is refused."""
+        if self.env.su or not self:
+            return
+        moves = self.exists()
+        session = moves._halley_frozen_session()
+        if session:
+            moves.check_access("read")  # who may not read the moves learns nothing of them
+            raise UserError(self._halley_frozen_message(session))
+
+    @api.model
+    def _halley_frozen_message(self, session):
+        """The refusal in the clinic's words: which session, and how its record is
+        corrected. The session is named as its reader reads it (in words for the
+        clinic's staff, by its reference for anyone else)."""
+        name = session.with_env(self.env).sudo().display_name
+        if session.state == "cancel":
+            return self.env._(
+                "What %(session)s used is kept as it was recorded: the session is cancelled "
+                "and its stock was returned. To correct its record, add an addendum to the "
+                "session.",
+                session=name,
+            )
+        return self.env._(
+            "What %(session)s used is kept as it was recorded once the session was completed: "
+            "its stock moves cannot be changed or deleted, from Inventory or anywhere else. "
+            "To correct it, cancel the session (its stock goes back to the room) or add an "
+            "addendum to the session.",
+            session=name,
+        )
 
     def _halley_check_consumption_write(self, vals):
         """Only the quantity used (and its lots) of a session in progress may be

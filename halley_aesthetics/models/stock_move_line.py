@@ -66,6 +66,14 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            # No line is added to a completed session's consumption (a move of it,
+            # or its transfer).
+            self.env["stock.move"].browse(
+                [vals["move_id"] for vals in vals_list if vals.get("move_id")]
+            )._halley_check_frozen()
+            self.env["stock.picking"].browse(
+                [vals["picking_id"] for vals in vals_list if vals.get("picking_id")]
+            )._halley_check_frozen()
             treatment = set(
                 self.env["stock.move"].browse([v["move_id"] for v in vals_list if v.get("move_id")])
                 .sudo().filtered("treatment_session_id").ids
@@ -76,6 +84,7 @@ class StockMoveLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._halley_check_frozen()
         if not self.env.su and self.move_id.treatment_session_id:
             if "quantity" in vals:
                 self._halley_check_quantity(vals["quantity"])
@@ -83,6 +92,22 @@ class StockMoveLine(models.Model):
                 # Refused before Odoo moves the reservation to the new place.
                 self._check_treatment_room_values(vals)
         return super().write(vals)
+
+    def unlink(self):
+        # Before Odoo's own refusal of done lines, which does not name the session.
+        self._halley_check_frozen()
+        return super().unlink()
+
+    def _halley_check_frozen(self):
+        """Each line of a completed session's consumption is kept as recorded: see
+        ``stock.move._halley_check_frozen``."""
+        if self.env.su or not self:
+            return
+        lines = self.exists().sudo()
+        session = lines.move_id._halley_frozen_session() or lines.picking_id._halley_frozen_session()
+        if session:
+            lines.with_env(self.env).check_access("read")
+            raise UserError(self.env["stock.move"]._halley_frozen_message(session))
 
     def _check_treatment_room_values(self, vals):
         for line in self:

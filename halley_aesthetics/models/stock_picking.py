@@ -22,9 +22,30 @@ class StockPicking(models.Model):
         readonly=True,
     )
 
+    def _halley_frozen_session(self):
+        """The first session (as superuser) whose completed consumption is one of
+        these transfers: the consumption transfer once done, its return, or any
+        transfer of a session once it was completed."""
+        for picking in self.sudo():
+            session = picking.treatment_session_id
+            if session and (picking.state == "done" or session.date_done):
+                return session
+        return self.env["halley.treatment.session"]
+
+    def _halley_check_frozen(self):
+        if self.env.su or not self:
+            return
+        pickings = self.exists()
+        session = pickings._halley_frozen_session()
+        if session:
+            pickings.check_access("read")
+            raise UserError(self.env["stock.move"]._halley_frozen_message(session))
+
     def _halley_check_not_session_transfer(self, action):
         if self.env.su:
             return
+        # A completed session's transfer: the refusal says how its record is corrected.
+        self._halley_check_frozen()
         transfer = self.filtered("treatment_session_id")[:1]
         if transfer:
             session = transfer.sudo().treatment_session_id
@@ -50,6 +71,11 @@ class StockPicking(models.Model):
         if any(not name.startswith(FREE_FIELDS) for name in vals):
             self._halley_check_not_session_transfer(self.env._("changed"))
         return super().write(vals)
+
+    def unlink(self):
+        # Before Odoo cancels the moves of the transfer it deletes.
+        self._halley_check_frozen()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_session_transfer(self):

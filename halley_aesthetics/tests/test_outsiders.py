@@ -122,7 +122,8 @@ class TestOutsiders(HalleyPackageCommon):
         session = self._run(self._session())
         vial_move = self.move_of(session, self.rejuran).with_user(self.clerk)
         for vals in ({"treatment_session_id": False}, {"protocol_quantity": 5}):
-            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "set by the session itself"):
+            # A completed session's moves: frozen, whatever the field.
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "kept as it was recorded"):
                 vial_move.write(vals)
         recall = self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_rj_early.id})
         rows = self.env["halley.lot.recall.patient"].with_user(self.manager).search(
