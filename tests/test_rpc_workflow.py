@@ -82,7 +82,7 @@ def test_bad_ids_and_dates_get_a_sentence(admin, doctor):
     )
     patient = admin.ref("halley_aesthetics.patient_grace_demo")
     doctor.refused(
-        "more than 10 years away", "halley.treatment.session", "create",
+        "more than 2 years away", "halley.treatment.session", "create",
         {**base, "patient_id": patient, "scheduled_start": "9999-12-31 10:00:00"},
     )
 

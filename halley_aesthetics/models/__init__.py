@@ -34,6 +34,7 @@ from . import halley_treatment_session_hours
 from . import halley_treatment_session_booking
 from . import halley_treatment_session_chart
 from . import halley_treatment_session_book
+from . import halley_treatment_session_bounds
 from . import halley_treatment_session_photos
 from . import halley_session_screening
 from . import halley_session_consent

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, format_date
+from odoo.tools import float_compare
 
 from ..tools import (
     CLINIC_GROUPS,
@@ -18,8 +18,6 @@ from ..tools import (
     wait_for_turn,
 )
 
-# A session booked further ahead than this is a typing mistake.
-MAX_YEARS_AHEAD = 10
 
 class HalleyTreatmentSession(models.Model):
     """One treatment session of one patient, in one room, following one protocol.
@@ -206,7 +204,7 @@ class HalleyTreatmentSession(models.Model):
             minutes = session.protocol_id.session_minutes or 60
             try:
                 session.scheduled_end = session.scheduled_start + timedelta(minutes=minutes)
-            except OverflowError:  # refused by _check_scheduled_start
+            except OverflowError:  # refused by _check_session_times
                 session.scheduled_end = session.scheduled_start
 
     @api.depends("picking_id.move_line_ids", "state")
@@ -350,19 +348,6 @@ class HalleyTreatmentSession(models.Model):
                     )
                 )
 
-    @api.constrains("scheduled_start")
-    def _check_scheduled_start(self):
-        horizon = fields.Datetime.now().year + MAX_YEARS_AHEAD
-        for session in self:
-            if session.scheduled_start and session.scheduled_start.year > horizon:
-                raise ValidationError(
-                    self.env._(
-                        "%(date)s is more than %(years)s years away: check the session's start.",
-                        date=format_date(self.env, session.scheduled_start),
-                        years=MAX_YEARS_AHEAD,
-                    )
-                )
-
     def _sync_picking_date(self):
         """The consumption transfer (and, through Odoo's inverse, its moves) follows
         a moved session: one write per distinct start (a batch moved together is one)."""
@@ -381,9 +366,42 @@ class HalleyTreatmentSession(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    def _halley_refuse_states(self, step):
+        """Say why a button does nothing on a session in the wrong state (instead
+        of returning True in silence): ``step`` is "confirm", "start" or
+        "complete". A session already past the step (confirmed again, started
+        again, completed again) is left as it is: those repeats are harmless."""
+        messages = {
+            ("confirm", "done"): lambda name: self.env._(
+                "%(session)s is completed: it cannot be booked again. Book a new session instead.", session=name
+            ),
+            ("confirm", "cancel"): lambda name: self.env._(
+                "%(session)s is cancelled: reset it to draft before confirming it again.", session=name
+            ),
+            ("start", "draft"): lambda name: self.env._(
+                "%(session)s is a draft: confirm it before starting it.", session=name
+            ),
+            ("start", "done"): lambda name: self.env._(
+                "%(session)s is already completed: it cannot be started again.", session=name
+            ),
+            ("start", "cancel"): lambda name: self.env._(
+                "%(session)s is cancelled: it cannot be started. Book a new session, or reset it to "
+                "draft and confirm it again.",
+                session=name,
+            ),
+            ("complete", "cancel"): lambda name: self.env._(
+                "%(session)s is cancelled: it cannot be completed.", session=name
+            ),
+        }
+        for session in self:
+            message = messages.get((step, session.state))
+            if message:
+                raise UserError(message(session.display_name))
+
     def action_confirm(self):
         """Book the consumption transfer: demand on the session's date."""
         self.check_access("write")
+        self._halley_refuse_states("confirm")
         sessions = self.filtered(lambda s: s.state == "draft")
         for session in sessions:
             session._check_bookable()
@@ -398,6 +416,7 @@ class HalleyTreatmentSession(models.Model):
     def action_start(self):
         """Reserve the room's lots, first expiry first, and start the session."""
         self.check_access("write")
+        self._halley_refuse_states("start")
         sessions = self.filtered(lambda s: s.state == "confirmed")
         if not sessions:
             return True
@@ -441,6 +460,7 @@ class HalleyTreatmentSession(models.Model):
         # finds it done.
         lock_rows(self)
         self._lock_stock_rows()
+        self._halley_refuse_states("complete")
         sessions = self.filtered(lambda s: s.state != "done")
         if not sessions:
             return True
@@ -532,6 +552,14 @@ class HalleyTreatmentSession(models.Model):
 
     def action_draft(self):
         self.check_access("write")
+        started = self.filtered(lambda s: s.state == "in_progress")[:1]
+        if started:
+            raise UserError(
+                self.env._(
+                    "%(session)s has started: complete it, or cancel it, instead of resetting it to draft.",
+                    session=started.display_name,
+                )
+            )
         for session in self.filtered(lambda s: s.state in ("confirmed", "cancel")):
             if session.date_done:
                 raise UserError(

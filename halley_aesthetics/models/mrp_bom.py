@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -80,6 +81,16 @@ class MrpBom(models.Model):
         string="Session (min)",
         compute="_compute_session_minutes",
         help="Numbing plus procedure.",
+    )
+    # A quantity used far above the protocol's is a typing mistake (1e9 g of cream
+    # for 3 g planned), refused when it is entered instead of reserving the room's
+    # stock: see stock.move(.line)'s ``_halley_check_used_bounds``.
+    max_used_factor = fields.Float(
+        string="Most used (x planned)",
+        default=10.0,
+        digits=(16, 2),
+        help="The quantity used of a component in a session may not exceed this multiple of "
+        "the quantity the protocol plans for it (10: ten times).",
     )
 
     _sql_constraints = [
@@ -194,6 +205,56 @@ class MrpBom(models.Model):
     def _compute_session_minutes(self):
         for bom in self:
             bom.session_minutes = bom.procedure_minutes + bom.numbing_minutes
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._halley_check_factor_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._halley_check_factor_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _halley_check_factor_value(self, vals):
+        """NaN or infinity would fail in Odoo's rounding of the field, with a
+        traceback: refused first, in words."""
+        factor = vals.get("max_used_factor")
+        if isinstance(factor, float) and not math.isfinite(factor):
+            raise ValidationError(
+                self.env._(
+                    "The most used of a component is between 1 and 1000 times what the protocol "
+                    "plans (not %(factor)s).",
+                    factor=factor,
+                )
+            )
+
+    @api.constrains("max_used_factor", "numbing_minutes", "procedure_minutes")
+    def _check_session_bounds(self):
+        """A protocol's session fits the session's bounds (see
+        halley_treatment_session_bounds.py: at most a working day), and its most
+        used is at least what it plans."""
+        for bom in self:
+            factor = bom.max_used_factor
+            if not 1 <= factor <= 1000:  # NaN fails both
+                raise ValidationError(
+                    self.env._(
+                        "The most used of a component in %(protocol)s is between 1 and 1000 times "
+                        "what the protocol plans (not %(factor)s).",
+                        protocol=bom.display_name,
+                        factor=factor,
+                    )
+                )
+            if bom.numbing_minutes + bom.procedure_minutes > 12 * 60:
+                raise ValidationError(
+                    self.env._(
+                        "A session of %(protocol)s would last %(minutes)s minutes: a session lasts "
+                        "at most 12 hours.",
+                        protocol=bom.display_name,
+                        minutes=bom.numbing_minutes + bom.procedure_minutes,
+                    )
+                )
 
     @api.constrains("is_treatment_protocol", "type", "bom_line_ids")
     def _check_treatment_protocol(self):

@@ -1,3 +1,5 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -126,12 +128,73 @@ class StockMove(models.Model):
             )
         if "quantity" in vals:
             quantity = vals["quantity"]
-            if isinstance(quantity, bool) or not isinstance(quantity, int | float) or quantity < 0:
+            if (
+                isinstance(quantity, bool) or not isinstance(quantity, int | float)
+                or not math.isfinite(quantity) or quantity < 0
+            ):
                 raise UserError(
                     self.env._(
                         "The quantity used in %(session)s is a number and never negative (not %(value)r).",
                         session=session.name,
                         value=quantity,
+                    )
+                )
+            for move in moves.sudo():
+                move._halley_check_used_raw(quantity, move.product_uom)
+
+    def _halley_check_used_raw(self, quantity, uom):
+        """A quantity used as typed, before Odoo converts, rounds and reserves it (a
+        huge number would overflow Odoo's rounding, or reserve a billion grams):
+        refused above the protocol's most used for the component, or above what
+        the room holds of the product. ``self``: session moves."""
+        for move in self.sudo().filtered("treatment_session_id"):
+            # Converted as Odoo's units do, without rounding: inf stays inf.
+            in_move_uom = quantity / uom.factor * move.product_uom.factor
+            move._halley_check_most_used(in_move_uom)
+            in_product_uom = quantity / uom.factor * move.product_id.uom_id.factor
+            room = move.treatment_session_id.room_id
+            on_hand = sum(
+                self.env["stock.quant"].sudo().search([
+                    ("product_id", "=", move.product_id.id), ("location_id", "child_of", room.id),
+                ]).mapped("quantity")
+            )
+            # Compared without Odoo's rounding, which overflows on 1e308.
+            if not in_product_uom <= on_hand + move.product_id.uom_id.rounding / 2:  # NaN or inf too
+                raise UserError(
+                    self.env._(
+                        "%(session)s cannot use %(used)s %(uom)s of %(product)s: %(room)s holds "
+                        "%(on_hand)s %(product_uom)s of it. Check the quantity used.",
+                        session=move.treatment_session_id.display_name,
+                        used=quantity,
+                        uom=uom.name,
+                        product=move.product_id.display_name,
+                        room=room.display_name,
+                        on_hand=on_hand,
+                        product_uom=move.product_id.uom_id.name,
+                    )
+                )
+
+    def _halley_check_most_used(self, quantity=None):
+        """A component's quantity used (``quantity`` in the move's unit, else what
+        its lines record) within the protocol's most used: ``max_used_factor``
+        times what the protocol plans."""
+        for move in self.sudo().filtered("treatment_session_id"):
+            used = move.quantity if quantity is None else quantity
+            factor = move.treatment_session_id.protocol_id.max_used_factor or 10.0
+            most = move.protocol_quantity * factor
+            if move.protocol_quantity > 0 and not used <= most + move.product_uom.rounding / 2:
+                raise UserError(
+                    self.env._(
+                        "%(session)s cannot use %(used)s %(uom)s of %(product)s: the protocol plans "
+                        "%(planned)s %(uom)s, and a session uses at most %(factor)s times that "
+                        "(%(most)s %(uom)s). Check the quantity used.",
+                        session=move.treatment_session_id.display_name,
+                        used=used,
+                        uom=move.product_uom.name,
+                        product=move.product_id.display_name,
+                        planned=move.protocol_quantity,
+                        factor=factor,
+                        most=most,
                     )
                 )
 

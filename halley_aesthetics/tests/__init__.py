@@ -34,3 +34,4 @@ from . import test_session_photos
 from . import test_chinese
 from . import test_portal
 from . import test_frozen_record
+from . import test_session_bounds
