@@ -14,11 +14,10 @@ import psycopg2.errors
 import pytest
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-
 from odoo.addons.halley_aesthetics.images import drawn_signature_png
 from odoo.addons.halley_aesthetics.models.halley_session_consent import ONE_SIGNED_CONSENT_INDEX
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
 
 from .conftest import after_held_sessions, open_slot
 
