@@ -366,13 +366,24 @@ def _bench_records(env):
 # A signed consent lets a session start. The bench records it as the signing
 # does (as superuser: signature, signer, date), without rendering its PDF, which
 # is the signing's work, not the sessions' measured here.
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+# Her signature is a drawing (the addon refuses a blank or a 1-pixel image).
+_SIGNATURE = []
+
+
+def _signature():
+    if not _SIGNATURE:
+        from odoo.addons.halley_aesthetics.images import (
+            drawn_signature_png,  # noqa: PLC0415 (addons path set)
+        )
+
+        _SIGNATURE.append(drawn_signature_png())
+    return _SIGNATURE[0]
 
 
 def _new_session(env, patient, protocol, room, start):
     return env["halley.treatment.session"].create(
         {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id, "scheduled_start": start,
-         "consent_ids": [Command.create({"procedure": True, "signature": SIGNATURE, "signed_by_name": patient.name,
+         "consent_ids": [Command.create({"procedure": True, "signature": _signature(), "signed_by_name": patient.name,
                                          "signed_on": start, "signed_channel": "clinic"})]}
     )
 

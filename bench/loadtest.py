@@ -29,6 +29,7 @@ run), then this script:
 
 import math
 import os
+import pathlib
 import re
 import signal
 import socket
@@ -47,8 +48,20 @@ SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", "25"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
 TIMEOUT = float(os.environ.get("LOADTEST_TIMEOUT", "600"))
 DOUBLE_DONE = int(os.environ.get("LOADTEST_DOUBLE_DONE", "5"))
-# The patient's signature, as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+def _drawn_signature():
+    """The patient's signature, a drawing as Odoo's signature pad sends it (a
+    transparent PNG with a stroke, drawn by the addon's own fixture): the addon
+    refuses a blank or a 1-pixel image."""
+    import importlib.util  # noqa: PLC0415
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "halley_aesthetics" / "images.py"
+    spec = importlib.util.spec_from_file_location("halley_images", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.drawn_signature_png()
+
+
+SIGNATURE = _drawn_signature()
 PORT = int(os.environ.get("LOADTEST_PORT", "8269"))
 DB = os.environ.get("LOADTEST_DB", "halley_loadtest")
 HOST = "127.0.0.1"

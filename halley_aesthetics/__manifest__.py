@@ -58,6 +58,9 @@
         "web.assets_backend": [
             "halley_aesthetics/static/src/**/*",
         ],
+        "web.assets_frontend": [
+            "halley_aesthetics/static/src/signature_draw/signature_draw.scss",
+        ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",
         ],

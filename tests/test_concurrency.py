@@ -12,6 +12,7 @@ import psycopg2.errors
 import pytest
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.halley_aesthetics.images import drawn_signature_png
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 
@@ -23,8 +24,9 @@ def registry(test_db):
     return Registry(test_db)
 
 
-# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+# The patient's signature: a drawing, as Odoo's signature pad sends it (a
+# transparent PNG with a stroke).
+SIGNATURE = drawn_signature_png()
 
 
 def _env(cr):

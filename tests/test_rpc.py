@@ -3,10 +3,13 @@ integration would: a real server process, the demo clinic, real stock."""
 
 import pytest
 
+from odoo.addons.halley_aesthetics.images import drawn_signature_png
+
 from .conftest import RpcUser, after_held_sessions, open_slot
 
-# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+# The patient's signature: a drawing, as Odoo's signature pad sends it (a
+# transparent PNG with a stroke).
+SIGNATURE = drawn_signature_png()
 
 
 def fields_datetime(value):

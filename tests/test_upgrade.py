@@ -88,6 +88,7 @@ AFTER = r"""
 from datetime import timedelta
 from odoo import fields
 from odoo.tools.sql import index_exists
+from odoo.addons.halley_aesthetics.images import drawn_signature_png
 open_b = env["halley.treatment.session"].browse(OPEN_B)
 recall = env["halley.lot.recall"].create({"lot_id": env.ref("halley_aesthetics.lot_rejuran_a_demo").id})
 # Who received the lot before the session below (which may use it too).
@@ -105,9 +106,7 @@ def recall_notified(recall):
 s = env["halley.treatment.session"].create({"patient_id": env.ref("halley_aesthetics.patient_aisha_demo").id,
     "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": env.ref("halley_aesthetics.room_1_demo").id,
     "scheduled_start": fields.Datetime.now() + timedelta(days=2)})
-s._halley_sign_consent(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-    "Aisha", channel="clinic")
+s._halley_sign_consent(drawn_signature_png(), "Aisha", channel="clinic")  # her drawing
 s.screening_ids.write({"answer": "no"})
 s.action_confirm(); s.action_start(); s.action_done()
 grace = env.ref("halley_aesthetics.patient_grace_demo")
@@ -136,6 +135,7 @@ print("AFTER", json.dumps({
     "recall_states": sorted(set(env["halley.recall.notice"].search([]).mapped("state"))),
     "recall_notified": recall_notified(recall),
     "lot_index": index_exists(env.cr, "stock_move_line_halley_lot_id_index"),
+    "one_signature_index": index_exists(env.cr, "halley_session_consent_one_signed_procedure"),
     "new_session": [s.state, s.picking_id.location_dest_id.id == s.company_id._halley_production_location().id],
     "new_session_type": s.picking_id.picking_type_id.id,
     "new_session_warehouse": s.room_id.warehouse_id.code,
@@ -245,6 +245,7 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["recall_states"] == ["done"], "the release's notices were notified when made"
         assert checks["recall_notified"] == [["queued"], ["done"], True]
         assert checks["lot_index"], "the upgrade creates the index of move lines by lot"
+        assert checks["one_signature_index"], "the upgrade makes the database keep one signed consent per session"
         assert checks["new_session"] == ["done", True]
         assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
         assert checks["sessions_menu"] == [False, ["Appointment book", "Clinical photos", "Sessions"]], checks["sessions_menu"]

@@ -146,8 +146,20 @@ def connect(url, db, login, password):
     return rpc
 
 
-# The patient's signature, as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+def _drawn_signature():
+    """The patient's signature, a drawing as Odoo's signature pad sends it (a
+    transparent PNG with a stroke, drawn by the addon's own fixture): the addon
+    refuses a blank or a 1-pixel image."""
+    import importlib.util  # noqa: PLC0415
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "halley_aesthetics" / "images.py"
+    spec = importlib.util.spec_from_file_location("halley_images", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.drawn_signature_png()
+
+
+SIGNATURE = _drawn_signature()
 
 
 def sign_consent(rpc, session):

@@ -1,8 +1,17 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import format_date
+import psycopg2.errors
 
-from ..tools import check_session_open, check_workflow_fields
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date, format_datetime
+
+from ..images import check_signature
+from ..tools import check_session_open, check_workflow_fields, lock_rows
+
+# The database keeps one signed procedure consent per session (a second
+# signature, concurrent or later, is refused): a partial unique index.
+ONE_SIGNED_CONSENT_INDEX = "halley_session_consent_one_signed_procedure"
+# The signer's name as she wrote it: a person's name, not a text.
+SIGNER_NAME_MAX = 128
 
 # Who recorded a consent and when, its signature and its withdrawals: set by the
 # workflow only (as superuser, which no RPC call can be; a context key could be
@@ -13,7 +22,7 @@ AUDIT_FIELDS = {
     "photo_record_withdrawn_on", "photo_record_withdrawn_by_id",
     "photo_marketing_withdrawn_on", "photo_marketing_withdrawn_by_id",
     "consent_text", "signature", "signed_by_name", "signed_on", "witness_id", "signed_channel",
-    "signed_pdf_id", "recorded_before_signing",
+    "signed_pdf_id", "recorded_before_signing", "duplicate_of_id",
 }
 # What a signed consent says: never changed once signed, by anyone (the workflow
 # included), nor deleted. Only the photo withdrawals are recorded later.
@@ -21,8 +30,24 @@ SIGNED_FIELDS = {
     "session_id", "procedure", "photo_record", "photo_marketing", "note", "date", "recorded_by_id",
     "photo_record_given_on", "photo_marketing_given_on",
     "consent_text", "signature", "signed_by_name", "signed_on", "witness_id", "signed_channel",
-    "signed_pdf_id", "recorded_before_signing",
+    "signed_pdf_id", "recorded_before_signing", "duplicate_of_id",
 }
+
+
+def check_signer_name(env, name):
+    """The signer's name, stripped: refused, with a sentence, when empty, not a
+    text or longer than ``SIGNER_NAME_MAX`` characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError(env._("Write the name of the person signing the consent."))
+    name = " ".join(name.split())
+    if len(name) > SIGNER_NAME_MAX:
+        raise ValidationError(
+            env._(
+                "The name of the person signing has %(count)s characters: a name has at most %(max)s.",
+                count=len(name), max=SIGNER_NAME_MAX,
+            )
+        )
+    return name
 
 
 class HalleySessionConsent(models.Model):
@@ -98,7 +123,23 @@ class HalleySessionConsent(models.Model):
         help="A procedure consent the practitioner recorded before consents were signed "
         "(kept by the upgrade): it still allows its session to start.",
     )
+    duplicate_of_id = fields.Many2one(
+        "halley.session.consent", string="Second signature of", readonly=True, copy=False, index="btree_not_null",
+        help="A second signature of this session's consent, kept from before a session could hold only one "
+        "(see the 18.0.1.5.0 upgrade): the first signed consent is the one that counts, and this one's photo "
+        "consents were withdrawn.",
+    )
     is_signed = fields.Boolean(compute="_compute_is_signed", string="Signed consent")
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (session_id) "
+                "WHERE procedure AND signed_on IS NOT NULL AND duplicate_of_id IS NULL",
+                SQL.identifier(ONE_SIGNED_CONSENT_INDEX),
+                SQL.identifier(self._table),
+            )
+        )
 
     @api.depends("signed_on")
     def _compute_is_signed(self):
@@ -134,12 +175,26 @@ class HalleySessionConsent(models.Model):
             for kind in ("record", "marketing"):
                 if vals.get(f"photo_{kind}") and not vals.get(f"photo_{kind}_given_on"):
                     vals[f"photo_{kind}_given_on"] = vals.get("date") or fields.Datetime.now()
-        return super().create(vals_list)
+            self._check_signed_vals(vals, signing=bool(vals.get("signed_on")))
+        signed = [
+            vals["session_id"] for vals in vals_list
+            if vals.get("procedure") and vals.get("signed_on") and not vals.get("duplicate_of_id")
+        ]
+        if not signed:
+            return super().create(vals_list)
+        if len(signed) != len(set(signed)):
+            raise UserError(self.env._("A session's consent is signed once: one signature at a time."))
+        sessions = self.env["halley.treatment.session"].browse(signed)
+        self._halley_check_one_signature(sessions)
+        return self._halley_translate_second_signature(sessions, lambda: super(HalleySessionConsent, self).create(vals_list))
 
     def write(self, vals):
         self._check_audit_fields(vals)
         check_session_open(self, self.session_id)
         self._check_signed_kept(vals)
+        vals = dict(vals)
+        self._check_signed_vals(vals)
+        signing = self._halley_sessions_signed_by(vals)
         if "session_id" in vals:
             check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
         if vals.get("photo_marketing") is False and any(c.photo_marketing_withdrawn_on for c in self):
@@ -155,7 +210,112 @@ class HalleySessionConsent(models.Model):
                 given = self.filtered(lambda c, k=kind: not c[f"photo_{k}"])
                 if given:
                     super(HalleySessionConsent, given.sudo()).write({f"photo_{kind}_given_on": fields.Datetime.now()})
+        if signing:
+            return self._halley_translate_second_signature(
+                signing, lambda: super(HalleySessionConsent, self).write(vals)
+            )
         return super().write(vals)
+
+    def _halley_sessions_signed_by(self, vals):
+        """The sessions whose signed procedure consent writing ``vals`` makes
+        (the workflow's writes), checked to have none yet."""
+        if not {"procedure", "signed_on", "duplicate_of_id", "session_id"} & set(vals):
+            return self.env["halley.treatment.session"]
+        becoming = self.filtered(
+            lambda c: vals.get("procedure", c.procedure) and vals.get("signed_on", c.signed_on)
+            and not vals.get("duplicate_of_id", c.duplicate_of_id)
+        )
+        sessions = self.env["halley.treatment.session"]
+        if becoming:
+            sessions = sessions.browse(vals["session_id"]) if vals.get("session_id") else becoming.session_id
+            if len(becoming) > len(sessions):
+                raise UserError(self.env._("A session's consent is signed once: one signature at a time."))
+            self._halley_check_one_signature(sessions, exclude=becoming)
+        return sessions
+
+    def _check_signed_vals(self, vals, signing=False):
+        """The signature is a drawing (see images.check_signature) and the
+        signer's name a name; a consent signed (``signing``) has both. Refused
+        with a sentence before anything is written; the name is kept stripped."""
+        if signing and not vals.get("signature"):
+            raise ValidationError(self.env._("The patient has not signed: ask her to sign in the box."))
+        if vals.get("signature"):
+            check_signature(self.env, vals["signature"])
+        if signing or vals.get("signed_by_name"):
+            vals["signed_by_name"] = check_signer_name(self.env, vals.get("signed_by_name"))
+
+    def _halley_check_one_signature(self, sessions, exclude=None):
+        """Refuse, in words, a signed procedure consent for a session that
+        already has one ("Grace Lim already signed this consent at 10:42").
+
+        The sessions' rows are locked and marked changed first: a signature of
+        the same session racing this one waits on the lock, then fails with a
+        serialization error (quietly: Odoo replays the request) and, replayed,
+        reads this one and is refused here. The partial unique index
+        ``ONE_SIGNED_CONSENT_INDEX`` holds even for a path that skips this."""
+        sessions = self._halley_lock_signing(sessions)
+        for session in sessions:
+            signed = session.consent_ids.filtered(
+                lambda c: c.procedure and c.signed_on and not c.duplicate_of_id and c not in (exclude or ())
+            )
+            if signed:
+                raise UserError(self._halley_already_signed_message(session, signed[0].signed_by_name, signed[0].signed_on))
+
+    def _halley_lock_signing(self, sessions):
+        """Lock ``sessions``' rows for a signature and mark them changed (see
+        ``_halley_check_one_signature``). Returns them, as superuser."""
+        sessions = sessions.sudo().exists()
+        if sessions:
+            lock_rows(sessions)
+            self.env.cr.execute(
+                "UPDATE halley_treatment_session SET write_date = write_date WHERE id IN %s",
+                [tuple(sessions.ids)],
+            )
+        return sessions
+
+    def _halley_translate_second_signature(self, sessions, do):
+        """Run ``do()`` (the create or write of a signed procedure consent) and
+        answer the database's refusal of a second one in the same words as the
+        check before it."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                result = do()
+                self.env.flush_all()
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.constraint_name != ONE_SIGNED_CONSENT_INDEX:
+                raise
+            # Signed by a transaction this one cannot see: read it as committed.
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    "SELECT session_id, signed_by_name, signed_on FROM halley_session_consent "
+                    "WHERE session_id IN %s AND procedure AND signed_on IS NOT NULL AND duplicate_of_id IS NULL "
+                    "ORDER BY id LIMIT 1",
+                    [tuple(sessions.ids)],
+                )
+                row = cr.fetchone()
+            session = self.env["halley.treatment.session"].sudo().browse(row[0] if row else sessions.ids[0])
+            raise UserError(
+                self._halley_already_signed_message(session, row and row[1], row and row[2])
+            ) from None
+        return result
+
+    def _halley_already_signed_message(self, session, name, signed_on):
+        """ "Grace Lim already signed this consent at 10:42": the time in the
+        reader's zone (else the clinic's), its day too when not today."""
+        session = session.sudo()
+        name = name or session.patient_id.name
+        if not signed_on:
+            return self.env._("%(name)s already signed this consent.", name=name)
+        tz = self.env.context.get("tz") or self.env.user.tz or session.company_id.partner_id.tz or "UTC"
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), signed_on)
+        today = fields.Datetime.context_timestamp(self.with_context(tz=tz), fields.Datetime.now()).date()
+        time = format_datetime(self.env, signed_on, tz=tz, dt_format="HH:mm")
+        if local.date() == today:
+            return self.env._("%(name)s already signed this consent at %(time)s.", name=name, time=time)
+        return self.env._(
+            "%(name)s already signed this consent on %(date)s at %(time)s.",
+            name=name, time=time, date=format_datetime(self.env, signed_on, tz=tz, dt_format="d MMM y"),
+        )
 
     def _check_signed_kept(self, vals):
         """A signed consent is the patient's signed document: what it says, who

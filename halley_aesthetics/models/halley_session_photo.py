@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..images import check_photo
 from ..tools import check_references, check_workflow_fields
 
 # Who took a photo and when, and when its marketing use was withdrawn: set by the
@@ -69,6 +70,7 @@ class HalleySessionPhoto(models.Model):
         for vals in vals_list:
             self._check_audit_fields({name: value for name, value in vals.items() if value})
             check_references(self, vals, ["session_id"])
+            self._check_images(vals)
         sessions = Session.browse([vals["session_id"] for vals in vals_list if vals.get("session_id")])
         if not self.env.su:
             sessions.check_access("read")
@@ -87,6 +89,7 @@ class HalleySessionPhoto(models.Model):
 
     def write(self, vals):
         self._check_audit_fields(vals)
+        self._check_images(vals)
         if "session_id" in vals and any(photo.session_id.id != vals["session_id"] for photo in self):
             raise UserError(self.env._("A photo stays with the session it was taken at: take a new one instead."))
         changed = PHOTO_FIELDS & set(vals)
@@ -111,6 +114,13 @@ class HalleySessionPhoto(models.Model):
         check_workflow_fields(
             self, vals, AUDIT_FIELDS, self.env._("When a photo was taken, by whom, and its marketing withdrawal")
         )
+
+    def _check_images(self, vals):
+        """A photo is a PNG or JPEG that decodes whole, within Odoo's image size
+        (images.check_photo): anything else is refused in words, not a traceback."""
+        for name in ("image", "image_256"):
+            if vals.get(name):
+                check_photo(self.env, vals[name], self.env._("The photo"))
 
     def _check_not_done(self, why):
         """A done session's photos are kept as they were taken."""

@@ -2,7 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
-from ..tools import CLINICIAN_GROUPS, lock_rows
+from ..images import check_signature
+from ..tools import CLINICIAN_GROUPS
+from .halley_session_consent import check_signer_name
 
 SIGNABLE_STATES = ("draft", "confirmed")
 
@@ -66,9 +68,12 @@ class HalleyTreatmentSession(models.Model):
                     state=session._state_label().lower(),
                 )
             )
-        if session.consent_ids.filtered(lambda c: c.procedure and c.signed_on):
+        signed = session.consent_ids.filtered(lambda c: c.procedure and c.signed_on and not c.duplicate_of_id)
+        if signed:
             raise UserError(
-                self.env._("The consent to %(session)s is already signed.", session=session.display_name)
+                self.env["halley.session.consent"]._halley_already_signed_message(
+                    session, signed[0].signed_by_name, signed[0].signed_on
+                )
             )
         if is_html_empty(self._halley_consent_text()):
             raise UserError(
@@ -83,8 +88,9 @@ class HalleyTreatmentSession(models.Model):
                              channel="portal"):
         """The patient signs the consent to this session's procedure.
 
-        ``signature``: base64 PNG (Odoo's signature widget or the portal's
-        signature form); ``signed_by_name``: her name as she signed; ``channel``:
+        ``signature``: base64 PNG or JPEG, her drawing (Odoo's signature widget
+        or the portal's signature form; see images.check_signature);
+        ``signed_by_name``: her name as she signed (at most 128 characters); ``channel``:
         "clinic" (witnessed by the current user) or "portal" (no witness; the
         caller, who has checked the session is hers, may call this through
         ``sudo()``). The consent keeps the protocol's text as she read it, her
@@ -97,12 +103,13 @@ class HalleyTreatmentSession(models.Model):
             self.check_access("write")
         if not signature:
             raise UserError(self.env._("The patient has not signed: ask her to sign in the box."))
-        signed_by_name = (signed_by_name or "").strip()
-        if not signed_by_name:
-            raise UserError(self.env._("Write the name of the person signing the consent."))
+        # Her drawing and her name, checked before anything is locked or written.
+        check_signature(self.env, signature)
+        signed_by_name = check_signer_name(self.env, signed_by_name)
         session = self.sudo()
-        # One signature at a time per session: a double click signs once.
-        lock_rows(session)
+        # One signature per session: a double click, or a second tablet, signs
+        # once; the other is told who signed and when.
+        self.env["halley.session.consent"]._halley_lock_signing(session)
         self._halley_check_signable()
         now = fields.Datetime.now()
         consent = self.env["halley.session.consent"].sudo().create(

@@ -6,6 +6,8 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
+from ..images import drawn_signature_png
+
 # Tests run at a fixed moment: expiry and scheduling never depend on the real clock.
 NOW = datetime(2026, 11, 24, 9, 0, 0)
 
@@ -20,8 +22,9 @@ def demo_open_day(after, hour=9):
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour - 8)
 
 
-# A signature as Odoo's signature widget sends it: a base64 PNG (1x1 pixel).
-SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+# The patient's signature: a drawing, as Odoo's signature pad sends it (a 400 x
+# 150 transparent PNG with a dark blue stroke; a blank or 1-pixel image is refused).
+SIGNATURE = drawn_signature_png()
 
 
 def sign_consent(session, user=None, photo_record=False, photo_marketing=False):

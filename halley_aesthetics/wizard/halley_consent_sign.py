@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..images import check_signature
+from ..models.halley_session_consent import check_signer_name
 from ..tools import check_session_access
 
 
@@ -23,11 +25,23 @@ class HalleyConsentSign(models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         check_session_access(self, vals_list, "write")  # a session she may change
+        for vals in vals_list:
+            self._check_signing_vals(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         check_session_access(self, [vals], "write")
+        vals = dict(vals)
+        self._check_signing_vals(vals)
         return super().write(vals)
+
+    def _check_signing_vals(self, vals):
+        """Her drawing and her name, refused in words as she gives them (an
+        image that is not a drawing, a name of more than 128 characters)."""
+        if vals.get("signature"):
+            check_signature(self.env, vals["signature"])
+        if vals.get("signed_by_name"):
+            vals["signed_by_name"] = check_signer_name(self.env, vals["signed_by_name"])
 
     @api.model
     def default_get(self, fields_list):

@@ -2,6 +2,7 @@
 
 import { waitUntil } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
+import { drawSignature } from "./halley_draw_signature";
 
 /**
  * The patient, before her visit, on the patient portal: from /my she opens her
@@ -93,9 +94,14 @@ registry.category("web_tour.tours").add("halley_portal_previsit_tour", {
             trigger: ".modal .o_web_sign_name_and_signature input:value(T Patient Grace)",
         },
         {
-            content: "Her signature is drawn from her name",
+            content: "The form is draw only: no typed-name (Auto) signature",
+            trigger: ".modal .o_halley_draw_only .o_web_sign_draw_button.active",
+        },
+        {
+            content: "She draws her signature",
             trigger: ".modal canvas.o_web_sign_signature",
             async run(helpers) {
+                await drawSignature(helpers.anchor);
                 await waitUntil(() => {
                     const canvas = helpers.anchor;
                     const context = canvas.getContext("2d");

@@ -2,6 +2,7 @@
 
 import { waitUntil } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
+import { drawSignature } from "./halley_draw_signature";
 
 /**
  * A clinic manager books a Rejuran session, confirms it, starts it, changes
@@ -57,9 +58,13 @@ registry.category("web_tour.tours").add("halley_session_tour", {
             run: "click",
         },
         {
-            content: "Her name, written as her signature",
-            trigger: ".modal canvas.o_web_sign_signature",
+            content: "She draws her signature (the dialog is draw only)",
+            trigger: ".modal .o_halley_draw_only .o_web_sign_draw_button.active",
+        },
+        {
+            trigger: ".modal .o_halley_draw_only canvas.o_web_sign_signature",
             async run(helpers) {
+                await drawSignature(helpers.anchor);
                 await waitUntil(() => {
                     const canvas = helpers.anchor;
                     const pixels = new Uint32Array(
