@@ -1,5 +1,6 @@
 """Helpers shared by the addon's models."""
 
+import re
 import weakref
 
 import psycopg2.extensions
@@ -283,3 +284,44 @@ def clinical_report_sessions(report, docids, refusal):
     sessions = env["halley.treatment.session"].browse(docids).exists()
     sessions.check_access("read")
     return sessions
+
+
+# ---------------------------------------------------------------------- coded chart entries
+
+# What separates the entries typed in a chart's Allergies or Medication, and the
+# entries that say there is nothing to code ("None", "NKDA").
+_CHART_ENTRY_SEPARATORS = re.compile(r"[\n;,]+")
+_NOTHING_TO_CODE = re.compile(
+    r"^(?:none|nil|no|n/?a|nkda|nkfa|-+|no known(?: drug| food)? allerg(?:y|ies))\.?$", re.IGNORECASE
+)
+_CODE_WORD_SEPARATORS = re.compile(r"[\n,;]+")
+
+
+def chart_entries(text):
+    """The entries typed in a chart's free text, one per line, comma or semicolon
+    ("Salmon, latex" is two), without the ones that say "none"."""
+    entries = (entry.strip() for entry in _CHART_ENTRY_SEPARATORS.split(text or ""))
+    return [entry for entry in entries if entry and not _NOTHING_TO_CODE.match(entry)]
+
+
+def code_words(code):
+    """The words that name a coded entry (an allergen, a medicine): its name, in
+    English and in the reader's language, and its synonyms (comma or line
+    separated)."""
+    words = {code.name, code.with_context(lang="en_US").name}
+    words.update(_CODE_WORD_SEPARATORS.split(code.synonyms or ""))
+    return {word.strip().lower() for word in words if word and word.strip()}
+
+
+def codes_named_in(codes, text):
+    """The records of ``codes`` whose name or a synonym appears in ``text`` as whole
+    words, whatever the case ("Salmon" names salmon DNA; "shellfish" does not name
+    fish)."""
+    text = (text or "").lower()
+    if not text.strip():
+        return codes.browse()
+    return codes.filtered(
+        lambda code: any(
+            re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) for word in code_words(code)
+        )
+    )

@@ -3,6 +3,8 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import halley_allergen
+from . import halley_medicine
 from . import halley_patient_chart
 from . import res_partner_chart
 from . import res_partner_photos
@@ -33,6 +35,8 @@ from . import halley_treatment_session_reminder
 from . import halley_treatment_session_hours
 from . import halley_treatment_session_booking
 from . import halley_treatment_session_chart
+# After the chart: her allergies are checked before the screening at Start.
+from . import halley_treatment_session_allergy
 from . import halley_treatment_session_book
 from . import halley_treatment_session_bounds
 from . import halley_treatment_session_photos

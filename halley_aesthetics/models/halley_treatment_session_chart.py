@@ -34,6 +34,15 @@ class HalleyTreatmentSession(models.Model):
     chart_medication = fields.Text(
         related="patient_chart_id.medication", string="Current medication", groups=CLINICIAN_GROUPS
     )
+    chart_allergen_ids = fields.Many2many(
+        related="patient_chart_id.allergen_ids", string="Coded allergies", groups=CLINICIAN_GROUPS
+    )
+    chart_medicine_ids = fields.Many2many(
+        related="patient_chart_id.medicine_ids", string="Coded medicines", groups=CLINICIAN_GROUPS
+    )
+    chart_uncoded_summary = fields.Char(
+        related="patient_chart_id.uncoded_summary", string="Not coded", groups=CLINICIAN_GROUPS
+    )
     chart_age = fields.Integer(related="patient_chart_id.age", string="Age", groups=CLINICIAN_GROUPS)
     # The lots a session used, in words, for the patient's timeline.
     used_lot_names = fields.Char(string="Lot numbers used", compute="_compute_used_lot_names")

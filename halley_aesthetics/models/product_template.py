@@ -15,6 +15,15 @@ class ProductTemplate(models.Model):
         "the kits a protocol explodes into consumables when a session is done; "
         "packages are prepaid courses of sessions sold to patients.",
     )
+    halley_allergen_ids = fields.Many2many(
+        "halley.allergen",
+        "halley_allergen_product_template_rel",
+        "product_tmpl_id",
+        "allergen_id",
+        string="Allergens",
+        help="What the product contains that a patient may be allergic to: a session that would "
+        "use it on a patient charted with one of them cannot start.",
+    )
     package_line_ids = fields.One2many(
         "halley.package.template.line",
         "product_tmpl_id",

@@ -14,6 +14,9 @@ CHART_FIELDS = {
     "halley_medication": "medication",
     "halley_anticoagulant": "anticoagulant",
     "halley_medical_alerts": "medical_alerts",
+    "halley_allergen_ids": "allergen_ids",
+    "halley_medicine_ids": "medicine_ids",
+    "halley_uncoded_summary": "uncoded_summary",
 }
 
 
@@ -56,6 +59,14 @@ class ResPartner(models.Model):
         string="Medical alerts", compute="_compute_halley_chart",
         groups=CLINICIAN_GROUPS, help="Shown at the top of each of her sessions.",
     )
+
+    halley_allergen_ids = fields.Many2many(
+        "halley.allergen", string="Coded allergies", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS,
+    )
+    halley_medicine_ids = fields.Many2many(
+        "halley.medicine", string="Coded medicines", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS,
+    )
+    halley_uncoded_summary = fields.Char(string="Not coded", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS)
 
     def _where_calc(self, domain, active_test=True):
         # Her chart's fields: no search on what the user may not read.

@@ -36,3 +36,4 @@ from . import test_portal
 from . import test_frozen_record
 from . import test_session_bounds
 from . import test_signature_integrity
+from . import test_coded_allergies

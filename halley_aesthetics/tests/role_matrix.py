@@ -49,6 +49,10 @@ MODELS = {
     "halley.patient.access.log": _row(manager="r"),
     # Her clinical chart: clinicians only (billing needs none of it); kept, never deleted.
     "halley.patient.chart": _row(practitioner="rwc", manager="rwc"),
+    # The lists her chart is coded from, kept by the managers; every employee reads the
+    # allergens (products list those they contain), clinicians the medicines.
+    "halley.allergen": _row(billing="r", practitioner="r", manager="rwcu", internal="r"),
+    "halley.medicine": _row(practitioner="r", manager="rwcu"),
     # SQL view: the patients who received a recalled lot.
     "halley.lot.recall.patient": _row(manager="r"),
     # SQL view: what the sessions consumed, at its stock valuation (cost per protocol).
@@ -64,6 +68,7 @@ MODELS = {
     "halley.expired.scrap": _row(manager="rwcu"),
     "halley.lot.recall": _row(manager="rwcu"),
     "halley.photo.comparison": _row(practitioner="rwcu", manager="rwcu"),
+    "halley.component.replacement": _row(practitioner="rwcu", manager="rwcu"),
 }
 
 # Clinical fields: r = read, search and group on it; w = write. Billing sees what

@@ -98,11 +98,12 @@ class TestPatientChart(HalleyCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()
         tracked = self.env["mail.tracking.value"].search([("field_id.model", "=", "halley.patient.chart")])
-        self.assertEqual(tracked.field_id.mapped("name"), ["anticoagulant"])
+        # The flag follows her coded medicines: unticking it removed her warfarin, tracked.
+        self.assertEqual(tracked.field_id.mapped("name"), ["medicine_ids"])
         self.assertEqual(
             (tracked.mail_message_id.model, tracked.mail_message_id.res_id, tracked.mail_message_id.author_id),
             ("halley.patient.chart", self.chart.id, self.practitioner.partner_id),
-            "who stopped the anticoagulant flag, and when, is in the chart's chatter, not the contact's",
+            "who removed her anticoagulant, and when, is in the chart's chatter, not the contact's",
         )
 
     def test_billing_and_outsiders_cannot_read_or_search_the_chart(self):

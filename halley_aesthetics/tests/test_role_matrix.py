@@ -101,6 +101,8 @@ class RoleMatrixCommon(HalleyPackageCommon):
             ),
             "halley.patient.access.log": cls.env["halley.patient.access.log"]._log("print", sessions=session),
             "halley.patient.chart": cls.chart,
+            "halley.allergen": cls.env.ref("halley_aesthetics.allergen_latex"),
+            "halley.medicine": cls.env.ref("halley_aesthetics.medicine_aspirin"),
             "halley.lot.recall.patient": cls.env["halley.lot.recall.patient"].search(
                 [("patient_id", "=", cls.patient.id)], limit=1
             ),

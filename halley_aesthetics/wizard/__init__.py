@@ -6,3 +6,4 @@ from . import halley_lot_recall
 from . import stock_return_picking
 from . import base_partner_merge_automatic_wizard
 from . import halley_photo_comparison
+from . import halley_component_replacement
