@@ -34,3 +34,4 @@ from . import test_session_photos
 from . import test_chinese
 from . import test_portal
 from . import test_hostile_fields
+from . import test_hostile_methods

@@ -10,6 +10,7 @@ changed (``digest``). How to add a type or a value: docs/hostile.md.
 """
 
 import base64
+import inspect
 import logging
 import math
 import re
@@ -18,6 +19,7 @@ from datetime import date, datetime
 
 import psycopg2
 
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.service.model import _as_validation_error
 
@@ -339,4 +341,37 @@ def argument_values():
     return [
         ("None", None), ("number", 42), ("text", "abc"), ("list", [1, 2]), ("dict", {"a": 1}),
         ("huge list", list(range(100_000))), ("100,000 characters", LONG_TEXT), ("NaN", float("nan")),
+    ]
+
+
+# ---------------------------------------------------------------------- the methods
+
+ORM_NAMES = {"init"}
+
+
+def addon_methods(env):
+    """[(model, name, function)] of the public methods the addon adds (not an
+    override of Odoo's: no class outside the addon defines that name)."""
+    result = []
+    for name in sorted(env.registry):
+        Model = env.registry[name]
+        ours = [cls for cls in Model.__mro__ if cls.__module__.startswith(f"odoo.addons.{MODULE}.")]
+        theirs = [cls for cls in Model.__mro__ if cls not in ours]
+        seen = set()
+        for cls in ours:
+            for attr, function in vars(cls).items():
+                if attr.startswith("_") or attr in seen or attr in ORM_NAMES or not inspect.isfunction(function):
+                    continue
+                if hasattr(models.BaseModel, attr) or any(attr in vars(other) for other in theirs):
+                    continue
+                seen.add(attr)
+                result.append((name, attr, function))
+    return result
+
+
+def parameters(function):
+    """The names of a method's parameters after ``self``."""
+    return [
+        p.name for p in list(inspect.signature(function).parameters.values())[1:]
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
     ]

@@ -187,6 +187,31 @@ class HostileCommon(RoleMatrixCommon):
             sp.close(rollback=False)
             self.env.invalidate_all()
 
+    def check_call(self, call):
+        """``call()`` (a method with hostile arguments): refused in words or
+        harmless, with nothing changed and a clean log. Returns the problem, or None."""
+        sp = self.env.cr.savepoint()
+        logged = []
+        try:
+            try:
+                with hostile.capture_log(logged):
+                    call()
+                    self.env.flush_all()
+            except Exception as error:  # noqa: BLE001 -- the verdict says which
+                if logged:
+                    return f"logged: {logged[0]}"
+                sp.rollback()
+                self.env.invalidate_all()
+                return hostile.refusal_problem(hostile.as_rpc_error(self.env, error))
+            if logged:
+                return f"logged: {logged[0]}"
+            changed = hostile.changed_tables(hostile.digest(self.env), self.clean_digest)
+            return changed and f"accepted, and {changed} changed"
+        finally:
+            sp.rollback()
+            sp.close(rollback=False)
+            self.env.invalidate_all()
+
     def run_cases(self, cases):
         """cases: [(model, field, label, value, operation, role, record, create_vals)]"""
         for model, field, label, value, operation, role, record, create_vals in cases:
