@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 MODULE = "halley_aesthetics"
 # A one-line field of the addon (a name, a label, a short note) holds at most this.
 CHAR_MAX = 1000
-# Any day the clinic may type (a birth date, a validity, a report's date).
+# Any day the clinic may type in a date field (a birth date, a validity, a report's date).
 YEAR_MIN, YEAR_MAX = 1900, 2200
 INTEGER_MAX = 2**31 - 1
 # The addon's integers are counts, durations and intervals, never negative (a model
@@ -116,7 +116,9 @@ def _date_problem(records, field, value):
         day = fields.Date.to_date(value) if field.type == "date" else fields.Datetime.to_datetime(value)
     except (ValueError, TypeError):
         return env._("“%(value)s” is not a date.", value=_shown(value))
-    if not YEAR_MIN <= day.year <= YEAR_MAX:
+    # A day typed for the addon's date fields; a moment (a session's start) has the
+    # bounds its model sets.
+    if field.type == "date" and not YEAR_MIN <= day.year <= YEAR_MAX:
         return env._(
             "%(year)s is not a year the clinic works in (%(min)s to %(max)s).",
             year=day.year, min=YEAR_MIN, max=YEAR_MAX,
