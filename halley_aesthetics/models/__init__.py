@@ -1,3 +1,4 @@
+from . import base
 from . import ir_actions_act_window
 from . import ir_attachment
 from . import res_company
@@ -5,6 +6,7 @@ from . import res_config_settings
 from . import res_partner
 from . import halley_allergen
 from . import halley_medicine
+from . import res_partner_lang
 from . import halley_patient_chart
 from . import res_partner_chart
 from . import res_partner_photos

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 # Lots on hand that expire before this many days from now are shown on the overview.
 EXPIRY_DAYS = 30
@@ -226,6 +226,8 @@ class HalleyClinicOverview(models.AbstractModel):
     def action_open_card(self, card):
         """The list behind a card of the overview (a card the user's role has)."""
         self.check_access("read")
+        if not isinstance(card, str):
+            raise UserError(self.env._("The clinic overview has no such card."))
         section = {"sessions_graph": "sessions", "cost_graph": "cost"}.get(card, card)
         if not self._overview_sections().get(section):
             raise AccessError(self.env._("This part of the clinic overview is not for your role."))

@@ -20,6 +20,8 @@ class HalleyPackageTemplateLine(models.Model):
     )
     session_count = fields.Integer(string="Sessions", required=True, default=1)
 
+    _halley_minimums = {"session_count": 1}  # checked in words before the SQL check below
+
     _sql_constraints = [
         (
             "session_count_positive",

@@ -23,6 +23,7 @@ class HalleySessionAddendum(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._halley_check_values(vals_list)  # a body that is text, a session that exists
         for vals in vals_list:
             if not (vals.get("body") or "").strip():
                 raise UserError(self.env._("Write the correction the addendum makes."))

@@ -154,6 +154,7 @@ class HalleySessionConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._halley_check_values(vals_list)  # a session that exists, before it is read
         for vals in vals_list:
             self._check_audit_fields(vals)
         check_session_open(

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import check_session_open, check_workflow_fields
 
@@ -60,6 +61,7 @@ class HalleySessionScreening(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._halley_check_values(vals_list)  # a session that exists, before it is read
         for vals in vals_list:
             self._check_audit_fields(vals)
         check_session_open(
@@ -68,10 +70,15 @@ class HalleySessionScreening(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._halley_check_values([vals])
         self._check_audit_fields(vals)
         check_session_open(self, self.session_id)
         if "session_id" in vals:
-            check_session_open(self, self.env["halley.treatment.session"].browse(vals["session_id"]))
+            new_session = self.env["halley.treatment.session"].browse(vals["session_id"])
+            if any(line.session_id != new_session for line in self):
+                raise UserError(
+                    self.env._("An answer belongs to the session it was given for: answer on the other session instead.")
+                )
         if "acknowledged" in vals:
             vals["acknowledged_by_id"] = self.env.uid if vals["acknowledged"] else False
         if vals.get("answer") and "acknowledged" not in vals:

@@ -76,6 +76,7 @@ class HalleyTreatmentSession(models.Model):
     practitioner_id = fields.Many2one(
         "res.users",
         tracking=True,
+        check_company=True,  # one of the session's company's users
         default=lambda self: self.env.user,
         domain=lambda self: [
             ("groups_id", "in", self.env.ref("halley_aesthetics.group_practitioner").id)

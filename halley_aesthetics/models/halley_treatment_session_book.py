@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pytz import timezone, utc
 
@@ -12,6 +12,8 @@ from .halley_treatment_session_hours import merged_intervals
 # The book's rows: 15-minute steps; without any opening hours that day, 09:00 to 19:00.
 STEP = 15
 DEFAULT_HOURS = (9 * 60, 19 * 60)
+# The days the book opens: any a clinic may look at.
+YEARS = (1900, 2200)
 
 
 class HalleyTreatmentSession(models.Model):
@@ -33,7 +35,7 @@ class HalleyTreatmentSession(models.Model):
             raise UserError(self.env._("The appointment book shows rooms or practitioners."))
         self.check_access("read")
         tz = timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        day = fields.Date.to_date(day) if day else fields.Date.context_today(self)
+        day = self._appointment_book_date(day)
         midnight = tz.localize(datetime.combine(day, time.min))
         next_midnight = tz.localize(datetime.combine(day + timedelta(days=1), time.min))
         day_start = midnight.astimezone(utc).replace(tzinfo=None)
@@ -101,6 +103,27 @@ class HalleyTreatmentSession(models.Model):
         }
 
     @api.model
+    def _appointment_book_date(self, day):
+        """``day`` (an ISO date, as the book sends it; default today in the user's
+        time zone) as a date, or a refusal in words."""
+        if not day:
+            return fields.Date.context_today(self)
+        try:
+            if not isinstance(day, str | date):
+                raise TypeError(day)
+            value = fields.Date.to_date(day)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("“%(day)s” is not a day: the appointment book opens a day such as 2026-11-24.",
+                           day=str(day)[:40])
+            ) from None
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise UserError(
+                self.env._("The appointment book opens days from %(first)s to %(last)s.", first=YEARS[0], last=YEARS[1])
+            )
+        return value
+
+    @api.model
     def _appointment_book_columns(self, by, sessions):
         """[{id, name, calendar}] of the user's companies' rooms or practitioners, and
         of those the day's sessions use (a column for sessions without a
@@ -141,7 +164,7 @@ class HalleyTreatmentSession(models.Model):
             "halley_aesthetics.halley_treatment_session_view_calendar_month"
             if scale == "month" else "halley_aesthetics.halley_treatment_session_view_calendar"
         )
-        day = fields.Date.to_date(day) if day else fields.Date.context_today(self)
+        day = self._appointment_book_date(day)
         action["views"] = [(view.id, "calendar"), (False, "kanban"), (False, "list"), (False, "form")]
         action["context"] = {CLINIC_NAMES: True, "initial_date": f"{fields.Date.to_string(day)} 12:00:00"}
         return action

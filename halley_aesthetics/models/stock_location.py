@@ -20,6 +20,7 @@ class StockLocation(models.Model):
     )
     halley_opening_calendar_id = fields.Many2one(
         "resource.calendar",
+        check_company=True,
         string="Opening hours",
         groups="halley_aesthetics.group_practitioner,halley_aesthetics.group_billing",
         help="When sessions may take place in this room (its time zone, days and hours, "

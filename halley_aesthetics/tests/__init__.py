@@ -37,3 +37,5 @@ from . import test_frozen_record
 from . import test_session_bounds
 from . import test_signature_integrity
 from . import test_coded_allergies
+from . import test_hostile_fields
+from . import test_hostile_methods

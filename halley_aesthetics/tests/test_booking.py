@@ -186,6 +186,7 @@ class TestBooking(HalleyBookingMixin, HalleyCommon):
         self.manager_a.tz = "Asia/Singapore"
         protocol_b = self._protocol("B Needles only", "injectable", [(self.needle, 3)], company=self.company_b)
         chen = self.env["res.partner"].create({"name": "B Patient Chen", "is_patient": True})
+        self.nurse.company_ids |= self.company_b  # she works at both clinics
         elsewhere = (
             self.env["halley.treatment.session"]
             .with_company(self.company_b)
