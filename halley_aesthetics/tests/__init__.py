@@ -33,3 +33,4 @@ from . import test_signed_consent
 from . import test_session_photos
 from . import test_chinese
 from . import test_portal
+from . import test_walls
