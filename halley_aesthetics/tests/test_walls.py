@@ -182,6 +182,31 @@ class TestChartCompanyWall(HalleyPackageCommon):
             self.company | self.company_b,
         )
 
+    def test_another_companys_session_state_is_not_told(self):
+        """A screening line or consent for company A's session, made by company B's
+        practitioner: the same refusal whether that session is done or booked."""
+        Session = self.env["halley.treatment.session"]
+        booked = Session.create(
+            {"patient_id": self.charted_in_a.id, "protocol_id": self.protocol_rejuran.id, "room_id": self.room.id}
+        )
+        cancelled = booked.copy()
+        cancelled.action_cancel()
+        question = self.env["halley.screening.question"].create({"name": "T Walls question?", "severity": "warning"})
+        for model, vals in (
+            ("halley.session.screening", {"question_id": question.id, "answer": "no"}),
+            ("halley.session.consent", {"procedure": False, "photo_record": True}),
+        ):
+            Model = self.env[model].with_user(self.doctor_b).with_company(self.company_b)
+            refusals = {}
+            for session in (booked, cancelled):
+                with self.assertRaises(AccessError) as caught:
+                    Model.create({**vals, "session_id": session.id})
+                refusals[session.state] = caught.exception.args[0].replace(str(session.id), "ID").replace(
+                    session.name, "NAME"
+                )
+            with self.subTest(model=model):
+                self.assertEqual(refusals["draft"], refusals["cancel"])
+
 
 @tagged("post_install", "-at_install")
 class TestExportFormulas(HalleyPackageCommon):
