@@ -2,11 +2,13 @@
 
 import re
 import weakref
+from datetime import timedelta
 
 import psycopg2.extensions
 
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
 DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per company
@@ -87,6 +89,36 @@ def lock_rows(records):
             log_exceptions=False,
         )
         records.invalidate_recordset()
+
+
+# A conflict with a concurrent transaction, which Odoo replays a request on
+# (odoo.service.model): a serialization failure, a lock not available, a deadlock.
+CONCURRENCY_ERRORS = PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+# A background job's step left on such a conflict runs again this much later.
+JOB_RETRY_DELAY = timedelta(minutes=1)
+
+
+def run_unless_busy(records, work, logger, what):
+    """A background job's step on ``records``, as Odoo runs a request: in a
+    savepoint, after locking ``records``' rows without waiting (quietly, like
+    ``lock_rows``), so that a concurrent transaction that holds or changed them
+    (billing invoicing a session just completed) surfaces there and not in a
+    logged "bad query". On such a conflict the step is rolled back, logged at
+    INFO (``what``) and left for the job's next run: returns False; True once
+    ``work()`` is done. Any other exception goes through."""
+    try:
+        with records.env.cr.savepoint():
+            records.env.cr.execute(
+                f'SELECT id FROM "{records._table}" WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT',
+                [tuple(records.ids)],
+                log_exceptions=False,
+            )
+            records.invalidate_recordset()
+            work()
+    except CONCURRENCY_ERRORS as error:
+        logger.info("%s: changed by a concurrent transaction (%s), left for the next run", what, error.pgcode)
+        return False
+    return True
 
 
 # Context key of the clinic's screens (set in their actions and fields' context):
@@ -173,6 +205,9 @@ def check_session_open(records, sessions):
     were: nothing is added, changed or removed except by the workflow."""
     if records.env.su:
         return
+    # A session the user may not read (another company's): refused as Odoo refuses
+    # reading it, whatever its state, which is not told.
+    sessions.check_access("read")
     closed = sessions.sudo().filtered(lambda s: s.state in ("done", "cancel"))
     if closed:
         raise UserError(

@@ -60,5 +60,6 @@ from . import halley_consumption_cost
 from . import halley_clinic_overview
 from . import halley_treatment_session_attendance
 from . import halley_treatment_session_portal
+from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last

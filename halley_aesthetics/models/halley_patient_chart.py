@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import chart_entries, codes_named_in
 from .halley_medicine import BRUISING_CLASSES
@@ -233,17 +233,27 @@ class HalleyPatientChart(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_chart_company([vals.get("company_id") or self.env.company.id for vals in vals_list])
         vals_list = [self._code_typed_vals(dict(vals)) for vals in vals_list]
         charts = super().create(vals_list)
         charts._update_open_screenings()
         return charts
 
     def write(self, vals):
+        if "company_id" in vals:
+            self._check_chart_company([vals["company_id"]])
         vals = self._code_typed_vals(dict(vals))
         res = super().write(vals)
         if CHART_SCREENING_FIELDS & set(vals):
             self._update_open_screenings()
         return res
+
+    def _check_chart_company(self, company_ids):
+        """A chart is made (or moved) in a clinic the user works in now, checked
+        before anything is written: the refusal is the same whether that clinic
+        holds her chart or not (its unique constraint would say it does)."""
+        if not self.env.su and not set(company_ids) <= set(self.env.companies.ids):
+            raise AccessError(self.env._("You can only open a patient's chart in a clinic you are working in."))
 
     def _update_open_screenings(self):
         """Her sessions not started yet get the chart's pre-answers again."""

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
+from ..tools import CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
 from .halley_lot_recall_patient import RECALL_USAGE_SQL
 
 _logger = logging.getLogger(__name__)
@@ -125,13 +126,21 @@ class HalleyRecallNotice(models.Model):
         groups = [ids for (ids,) in cr.fetchall()]
         Notice = self.sudo()
         notices = Notice.browse(id_ for ids in groups for id_ in ids)  # read together
+        postponed = 0
         for ids in groups:
-            notices.browse(ids)._halley_post_recall_message()
+            group = notices.browse(ids)
+            # Notices changed by someone at this moment stay queued for the next run.
+            if not run_unless_busy(group, group._halley_post_recall_message, _logger, f"Recall notices {ids}"):
+                postponed += 1
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         self.env.flush_all()
         cr.execute(SQL("SELECT count(*) FROM (%s) AS queued", SQL(group_sql)))
-        remaining = cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(groups), remaining=remaining)
+        remaining = cr.fetchone()[0] - postponed
+        if postponed:
+            self.env.ref("halley_aesthetics.ir_cron_halley_recall_notify").sudo()._trigger(
+                fields.Datetime.now() + JOB_RETRY_DELAY
+            )
+        self.env["ir.cron"]._notify_progress(done=len(groups) - postponed, remaining=remaining)
         return True
 
     def _halley_post_recall_message(self):
@@ -183,6 +192,8 @@ class HalleyRecallNotice(models.Model):
                                              patient=patient.name),
                         author_id=lead.user_id.partner_id.id,
                     )
+        except CONCURRENCY_ERRORS:
+            raise  # not the message's failure: the whole step is tried again later
         except Exception:  # noqa: BLE001 - one patient's failure must not stop the others
             _logger.info("Recall message of notice %s not posted", lead.id, exc_info=True)
             message = lead._message_log(

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval, time
 
+from ..tools import CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
+
 _logger = logging.getLogger(__name__)
 
 # Sessions handled per run of the aftercare cron; Odoo's cron runner commits after
@@ -111,9 +113,18 @@ class HalleyTreatmentSession(models.Model):
         Session = self.sudo()
         sessions = Session.search(domain, order="date_done, id", limit=batch_size)
         remaining = Session.search_count(domain) - len(sessions) if len(sessions) == batch_size else 0
-        for session in sessions:
-            session._send_aftercare_or_report_failure()
-        self.env["ir.cron"]._notify_progress(done=len(sessions), remaining=remaining)
+        # A session that billing (or anyone) is changing at this moment is left
+        # "to send" for the next run, as Odoo replays a request: never an error.
+        postponed = sessions.filtered(
+            lambda session: not run_unless_busy(
+                session, session._send_aftercare_or_report_failure, _logger, f"Aftercare sheet of {session.name}"
+            )
+        )
+        if postponed:
+            self.env.ref("halley_aesthetics.ir_cron_halley_aftercare").sudo()._trigger(
+                fields.Datetime.now() + JOB_RETRY_DELAY
+            )
+        self.env["ir.cron"]._notify_progress(done=len(sessions - postponed), remaining=remaining)
         return True
 
     def _send_aftercare_or_report_failure(self):
@@ -121,6 +132,8 @@ class HalleyTreatmentSession(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._send_aftercare()
+        except CONCURRENCY_ERRORS:
+            raise  # not the sheet's failure: the whole step is tried again later
         except Exception as error:  # noqa: BLE001 - one session's failure must not stop the others
             # Logged at INFO: the failure is reported on the session itself (note,
             # status, activity), where the clinic acts on it.

@@ -110,11 +110,9 @@ class HalleyTreatmentSession(models.Model):
                 }
             )
         self._workflow_write({"patient_answered_on": now})
-        self.message_post(
-            body=self.env._("The patient answered the screening questions from the patient portal."),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
+        # A note of the workflow's, not a message of hers: she never posts in the
+        # session's chatter (halley.staff.chatter).
+        self._message_log(body=self.env._("The patient answered the screening questions from the patient portal."))
         return True
 
     # ------------------------------------------------------------------ review

@@ -1,6 +1,11 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+
+from ..tools import JOB_RETRY_DELAY, run_unless_busy
+
+_logger = logging.getLogger(__name__)
 
 
 class HalleyTreatmentSession(models.Model):
@@ -29,7 +34,15 @@ class HalleyTreatmentSession(models.Model):
                 ("patient_id.email", "!=", False),
             ]
         )
-        sessions._send_reminder()
+        postponed = sessions.filtered(
+            lambda session: not run_unless_busy(
+                session, session._send_reminder, _logger, f"Reminder of {session.name}"
+            )
+        )
+        if postponed:  # changed by someone at this moment: sent on the next run
+            self.env.ref("halley_aesthetics.ir_cron_halley_session_reminder").sudo()._trigger(
+                fields.Datetime.now() + JOB_RETRY_DELAY
+            )
         return True
 
     def _send_reminder(self):

@@ -364,9 +364,19 @@ def _label(record, field_name):
     return dict(record._fields[field_name]._description_selection(record.env)).get(value, value or "")
 
 
+# A text cell a spreadsheet would read as a formula (OWASP, CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value):
+    """A cell of the export. Text that starts like a formula gets a leading
+    single quote (OWASP): the spreadsheet shows it as text and runs nothing.
+    Numbers, dates and yes/no are written by the export itself and left as they
+    are (a quantity of -5 stays a number)."""
     if value is False or value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
