@@ -45,3 +45,24 @@ def test_the_manager_cannot_rewrite_a_done_consumption(admin, doctor):
     assert after["quantity"] == line["quantity"]
     assert after["lot_id"] == line["lot_id"]
     assert _quant(admin, line) == before
+
+
+def test_times_and_quantities_without_bounds_get_a_sentence(admin, doctor):
+    """A start that is no date, a session ending before it starts, a draft in 1900:
+    each refused in words over XML-RPC, nothing created."""
+    booked = admin.ref("halley_aesthetics.session_aisha_1_demo")
+    row = admin("halley.treatment.session", "read", [booked], ["protocol_id", "room_id", "scheduled_start"])[0]
+    base = {"protocol_id": row["protocol_id"][0], "room_id": row["room_id"][0],
+            "patient_id": admin.ref("halley_aesthetics.patient_grace_demo")}
+    count = admin("halley.treatment.session", "search_count", [])
+    doctor.refused("is not a date and time", "halley.treatment.session", "create",
+                   {**base, "scheduled_start": "next tuesday"})
+    doctor.refused("in the year 2000 or later", "halley.treatment.session", "create",
+                   {**base, "scheduled_start": "1900-01-01 10:00:00"})
+    doctor.refused("not after it starts", "halley.treatment.session", "create",
+                   {**base, "scheduled_start": row["scheduled_start"], "scheduled_end": "2001-01-01 10:00:00"})
+    assert admin("halley.treatment.session", "search_count", []) == count
+    before = admin("halley.treatment.session", "read", [booked], ["scheduled_start", "scheduled_end"])[0]
+    doctor.refused("not after it starts", "halley.treatment.session", "write", [booked],
+                   {"scheduled_end": row["scheduled_start"]})
+    assert admin("halley.treatment.session", "read", [booked], ["scheduled_start", "scheduled_end"])[0] == before

@@ -66,10 +66,12 @@ class TestFrozenRecord(HalleyCommon):
 
     def test_no_role_rewrites_a_done_line(self):
         before = self.snapshot()
+        package = self.env["stock.quant.package"].create({"name": "T Box"})
         writes = (
             {"quantity": 40}, {"quantity": 0}, {"lot_id": self.lot_rj_late.id}, {"location_id": self.room_b.id},
             {"location_dest_id": self.room.id}, {"date": NOW}, {"picked": False}, {"state": "draft"},
             {"owner_id": self.patient.id}, {"product_id": self.needle.id},
+            {"package_id": package.id}, {"result_package_id": package.id},
         )
         for user in (self.manager, self.stock_admin, self.practitioner):
             for vals in writes:

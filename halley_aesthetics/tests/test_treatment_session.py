@@ -381,7 +381,9 @@ class TestTreatmentSession(HalleyCommon):
         session = self._session()
         with self.assertRaisesRegex(UserError, "Start the session"):
             session.action_done()
-        self.assertIs(session.action_start(), True, "start does nothing on a draft")
+        # Start on a draft says why it does nothing (issue 20).
+        with self.assertRaisesRegex(UserError, "is a draft: confirm it before starting it"):
+            session.action_start()
         self.assertEqual(session.state, "draft")
 
     def test_locked_fields_after_confirm(self):
