@@ -98,6 +98,11 @@ registry.category("web_tour.tours").add("halley_portal_previsit_tour", {
             trigger: ".modal .o_halley_draw_only .o_web_sign_draw_button.active",
         },
         {
+            content: "Neither Auto nor Load is shown",
+            trigger:
+                ".modal .o_halley_draw_only:not(:has(.o_web_sign_auto_button:visible, .o_web_sign_load_button:visible))",
+        },
+        {
             content: "She draws her signature",
             trigger: ".modal canvas.o_web_sign_signature",
             async run(helpers) {
