@@ -21,6 +21,15 @@ than one:
 def migrate(cr, version):
     if not version:
         return
+    # Upgrading from a release before signed consents (18.0.1.4.0): nothing was
+    # signed, there is nothing to mark.
+    cr.execute(
+        """SELECT count(*) FROM information_schema.columns
+            WHERE table_name = 'halley_session_consent'
+              AND column_name IN ('signed_on', 'photo_record_withdrawn_on', 'photo_marketing_withdrawn_on')"""
+    )
+    if cr.fetchone()[0] < 3:
+        return
     cr.execute("ALTER TABLE halley_session_consent ADD COLUMN IF NOT EXISTS duplicate_of_id integer")
     cr.execute(
         """
