@@ -368,36 +368,8 @@ class HalleyTreatmentSession(models.Model):
     # ------------------------------------------------------------------ actions
 
     def _halley_refuse_states(self, step):
-        """Say why a button does nothing on a session in the wrong state (instead
-        of returning True in silence): ``step`` is "confirm", "start" or
-        "complete". A session already past the step (confirmed again, started
-        again, completed again) is left as it is: those repeats are harmless."""
-        messages = {
-            ("confirm", "done"): lambda name: self.env._(
-                "%(session)s is completed: it cannot be booked again. Book a new session instead.", session=name
-            ),
-            ("confirm", "cancel"): lambda name: self.env._(
-                "%(session)s is cancelled: reset it to draft before confirming it again.", session=name
-            ),
-            ("start", "draft"): lambda name: self.env._(
-                "%(session)s is a draft: confirm it before starting it.", session=name
-            ),
-            ("start", "done"): lambda name: self.env._(
-                "%(session)s is already completed: it cannot be started again.", session=name
-            ),
-            ("start", "cancel"): lambda name: self.env._(
-                "%(session)s is cancelled: it cannot be started. Book a new session, or reset it to "
-                "draft and confirm it again.",
-                session=name,
-            ),
-            ("complete", "cancel"): lambda name: self.env._(
-                "%(session)s is cancelled: it cannot be completed.", session=name
-            ),
-        }
-        for session in self:
-            message = messages.get((step, session.state))
-            if message:
-                raise UserError(message(session.display_name))
+        """Hook: refuse ``step`` ("confirm", "start", "complete") in words on a
+        session whose state makes it meaningless (halley_treatment_session_bounds.py)."""
 
     def action_confirm(self):
         """Book the consumption transfer: demand on the session's date."""
