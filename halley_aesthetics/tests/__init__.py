@@ -35,3 +35,4 @@ from . import test_chinese
 from . import test_portal
 from . import test_hostile_fields
 from . import test_hostile_methods
+from . import test_hostile_portal

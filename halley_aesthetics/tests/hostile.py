@@ -58,7 +58,7 @@ PENDING_ELSEWHERE = {
     ("halley.consent.sign", "signature", "*"),
     ("halley.consent.sign", "signed_by_name", "*"),
     ("halley.session.photo", "image", "*"),
-    ("portal", "/my/treatments/<id>/sign", "*"),
+    ("portal", "/my/treatments/<int:session_id>/sign", "*"),
     # helper `allergy`: the chart's allergies and medication change shape.
     ("halley.patient.chart", "allergies", "*"),
     ("halley.patient.chart", "medication", "*"),
