@@ -13,6 +13,7 @@ import base64
 import inspect
 import logging
 import math
+import os
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -71,6 +72,9 @@ PENDING_ELSEWHERE = {
 
 
 def pending(model, name, label):
+    """Is this case in PENDING_ELSEWHERE (and not run anyway: HALLEY_HOSTILE_PENDING=run)?"""
+    if os.environ.get("HALLEY_HOSTILE_PENDING") == "run":
+        return False
     return any(
         key_model == model and key_name in (name, "*") and key_label in (label, "*")
         for key_model, key_name, key_label in PENDING_ELSEWHERE
