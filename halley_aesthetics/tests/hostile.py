@@ -23,6 +23,7 @@ import psycopg2
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.service.model import _as_validation_error
+from odoo.tools.translate import LazyGettext
 
 MODULE = "halley_aesthetics"
 
@@ -191,7 +192,7 @@ def refusal_problem(error):
     if not isinstance(error, UserError):
         return f"{type(error).__name__}: {error}"
     message = error.args[0] if error.args else ""
-    if not isinstance(message, str) and type(message).__name__ == "LazyTranslate":
+    if isinstance(message, LazyGettext):
         message = str(message)  # Odoo's _lt(), sent over RPC as its text
     if not isinstance(message, str) or len(message) < 10 or " " not in message:
         return f"no sentence: {message!r}"
