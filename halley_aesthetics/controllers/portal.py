@@ -204,7 +204,7 @@ class HalleyPatientPortal(CustomerPortal):
         try:
             session_sudo = self._halley_check_session(session_id, access_token)
         except (AccessError, MissingError):
-            return request.not_found()  # a document URL: whose it is stays unsaid
+            raise request.not_found() from None  # a document URL: whose it is stays unsaid
         if session_sudo.state != "done":
             return request.redirect(f"/my/treatments/{session_id}")
         # Rendered as superuser, the sheet in her language (its template's t-lang).

@@ -147,6 +147,8 @@ def _id_problem(records, field, values):
 def _commands_problem(records, field, value):
     """A many2many value: a list of ids, or of Odoo's commands."""
     env = records.env
+    if isinstance(value, models.BaseModel):
+        return _id_problem(records, field, [value])
     if not isinstance(value, list | tuple):
         return env._("“%(value)s” is not a list.", value=_shown(value))
     ids = []

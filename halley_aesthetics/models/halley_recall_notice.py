@@ -156,7 +156,9 @@ class HalleyRecallNotice(models.Model):
         as_sender = (
             notices.with_user(lead.user_id).with_company(lead.company_id).with_context(lang=lead.user_id.lang)
         )
-        for_patient = as_sender.with_context(lang=patient.lang or lead.user_id.lang)
+        for_patient = as_sender.with_context(
+            lang=patient._halley_lang(lead.company_id) if patient.lang else lead.user_id.lang
+        )
         try:
             with self.env.cr.savepoint():
                 if lead.email:

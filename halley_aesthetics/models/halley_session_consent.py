@@ -355,7 +355,7 @@ class HalleySessionConsent(models.Model):
         self.ensure_one()
         session = self.sudo().session_id
         patient = session.patient_id
-        env = self.with_context(lang=patient.lang or self.env.lang).env
+        env = self.with_context(lang=patient._halley_lang(session.company_id)).env
         tz = patient.tz or session.company_id.partner_id.tz or self.env.user.tz or "UTC"
         day = fields.Datetime.context_timestamp(session.with_context(tz=tz), session.scheduled_start).date()
         return env._(

@@ -70,7 +70,7 @@ class HalleyTreatmentSession(models.Model):
         its name."""
         self.ensure_one()
         patient = self.patient_id
-        session = self.with_context(lang=patient.lang or self.env.lang)
+        session = self.with_context(lang=patient._halley_lang(self.company_id))
         tz = patient.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
         day = fields.Datetime.context_timestamp(session.with_context(tz=tz), self.scheduled_start).date()
         return session.env._(

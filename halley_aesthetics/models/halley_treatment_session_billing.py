@@ -125,7 +125,7 @@ class HalleyTreatmentSession(models.Model):
         else the clinic's; no practitioner, no trailing comma)."""
         self.ensure_one()
         patient = self.patient_id
-        lang = patient.lang or self.env.lang
+        lang = patient._halley_lang(self.company_id)
         tz = patient.tz or self.company_id.partner_id.tz or self.env.context.get("tz") or "UTC"
         day = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.scheduled_start)
         words = [

@@ -34,9 +34,9 @@ class HalleyTreatmentSession(models.Model):
         """The protocol's consent text in the patient's language (else the user's)."""
         self.ensure_one()
         protocol = self.sudo().protocol_id
-        lang = self.sudo().patient_id.lang
-        if lang:
-            protocol = protocol.with_context(lang=lang)
+        patient = self.sudo().patient_id
+        if patient.lang:  # hers, else the company's if hers is no longer installed
+            protocol = protocol.with_context(lang=patient._halley_lang(self.sudo().company_id))
         return protocol.consent_text or False
 
     def action_sign_consent(self):

@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -14,6 +14,13 @@ class ResPartner(models.Model):
     (``_halley_lang``)."""
 
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    halley_document_lang = fields.Char(
+        compute="_compute_halley_document_lang",
+        string="Language of her documents",
+        help="Her language if it is installed, else her company's (else the current company's): "
+        "the language her consent, aftercare sheet and mails are written in.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -41,6 +48,12 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._("“%(tz)s” is not a time zone (for instance Asia/Singapore).", tz=str(tz)[:40])
                 )
+
+    @api.depends("lang", "company_id")
+    @api.depends_context("company")
+    def _compute_halley_document_lang(self):
+        for partner in self:
+            partner.halley_document_lang = partner._halley_lang(partner.company_id) if partner.id or partner.lang else False
 
     def _halley_lang(self, company=None):
         """The language her documents are written in: hers if it is installed, else

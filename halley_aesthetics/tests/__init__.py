@@ -40,3 +40,4 @@ from . import test_coded_allergies
 from . import test_hostile_fields
 from . import test_hostile_methods
 from . import test_walls
+from . import test_hostile_portal

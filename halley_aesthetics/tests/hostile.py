@@ -13,6 +13,7 @@ import base64
 import inspect
 import logging
 import math
+import os
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -22,6 +23,7 @@ import psycopg2
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.service.model import _as_validation_error
+from odoo.tools.translate import LazyGettext
 
 MODULE = "halley_aesthetics"
 
@@ -47,30 +49,29 @@ SIGNED_INTEGERS = {"sequence"}  # integers that may be negative (an order, not a
 # merged, then the lead removes this set (every case must then pass). Keys:
 # (model, field or method, value label), "*" matching any.
 PENDING_ELSEWHERE = {
-    # helper `frozen`: a session's start, end and duration bounds, and used quantities.
+    # helper `frozen`: a session's start and end bounds (years 1 and 9999 are kept
+    # today), and used quantities (a done consumption move's protocol quantity takes
+    # NaN, inf, 1e308 and text to a traceback).
     ("halley.treatment.session", "scheduled_start", "*"),
     ("halley.treatment.session", "scheduled_end", "*"),
     ("stock.move", "protocol_quantity", "*"),
-    ("stock.move", "treatment_session_id", "*"),  # a done consumption move is frozen
-    ("stock.move", "quantity", "*"),
-    ("stock.move.line", "quantity", "*"),
-    # helper `sign`: signatures and images (undecodable, SVG, plain text), the signer's name.
+    # helper `sign`: signatures and images (invalid base64 and a dict as a signature,
+    # an SVG with a script as a clinical photo), and the portal's signing route (a
+    # list as her name, a number as her signature: a traceback).
     ("halley.consent.sign", "signature", "*"),
-    ("halley.consent.sign", "signed_by_name", "*"),
     ("halley.session.photo", "image", "*"),
-    ("portal", "/my/treatments/<id>/sign", "*"),
-    # helper `allergy`: the chart's allergies and medication change shape.
-    ("halley.patient.chart", "allergies", "*"),
-    ("halley.patient.chart", "medication", "*"),
-    ("halley.patient.chart", "salmon_allergy", "*"),
-    ("halley.patient.chart", "anticoagulant", "*"),
-    # helper `walls`: a chart refused for another company (its wording), chatter, CSV.
-    ("halley.patient.chart", "patient_id", "*"),
-    ("halley.patient.chart", "company_id", "*"),
+    ("portal", "/my/treatments/<int:session_id>/sign", "*"),
+    # helpers `allergy` (the chart's allergies and medication) and `walls` (chatter,
+    # CSV export, a chart refused for another company): no case of this suite fails
+    # on their fields today; their new models get cases once merged (give them a
+    # record in write_targets or values in create_values).
 }
 
 
 def pending(model, name, label):
+    """Is this case in PENDING_ELSEWHERE (and not run anyway: HALLEY_HOSTILE_PENDING=run)?"""
+    if os.environ.get("HALLEY_HOSTILE_PENDING") == "run":
+        return False
     return any(
         key_model == model and key_name in (name, "*") and key_label in (label, "*")
         for key_model, key_name, key_label in PENDING_ELSEWHERE
@@ -191,6 +192,8 @@ def refusal_problem(error):
     if not isinstance(error, UserError):
         return f"{type(error).__name__}: {error}"
     message = error.args[0] if error.args else ""
+    if isinstance(message, LazyGettext):
+        message = str(message)  # Odoo's _lt(), sent over RPC as its text
     if not isinstance(message, str) or len(message) < 10 or " " not in message:
         return f"no sentence: {message!r}"
     if TECHNICAL.search(message):

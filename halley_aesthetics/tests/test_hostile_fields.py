@@ -5,11 +5,16 @@ are generated (hostile.py): a new field gets its cases without a line here."""
 import base64
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user, tagged
 
 from . import hostile
 from .common import NOW
+from .test_chinese import ChineseClinicCase
+from .test_hostile_portal import portal_routes
 from .test_role_matrix import RoleMatrixCommon
 from .test_session_photos import photo_png
 
@@ -287,8 +292,53 @@ class TestHostileFields(HostileCommon):
     def test_pending_cases_are_real(self):
         """Every key of PENDING_ELSEWHERE names a field or route that exists."""
         known = {(model, field.name) for model, fields_ in self.fields_by_model.items() for field in fields_}
+        routes = {url for url, _routing, _params in portal_routes()}
         for model, name, _label in hostile.PENDING_ELSEWHERE:
-            if model == "portal" or name in ("quantity", "company_id"):
-                continue
-            self.assertIn((model, name), known | {("halley.patient.chart", "company_id")}, name)
+            self.assertIn(name, routes if model == "portal" else {n for m, n in known if m == model}, name)
 
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestLanguageNotInstalled(ChineseClinicCase):
+    """A contact's language must be one the database has; a patient whose language
+    was removed since (already in the database) gets her documents in her company's
+    language."""
+
+    def test_a_language_not_installed_is_refused_in_words(self):
+        for code in ("xx_XX", "fr_FR", 42):  # unknown, known but not active, not a code
+            with self.subTest(code=code), self.assertRaisesRegex(ValidationError, "not installed"):
+                self.patient.with_user(self.billing).write({"lang": code})
+            with self.subTest(code=code), self.assertRaisesRegex(ValidationError, "not installed"):
+                self.env["res.partner"].with_user(self.billing).create({"name": "T Mei", "lang": code})
+        with self.assertRaisesRegex(ValidationError, "not a time zone"):
+            self.patient.write({"tz": "Mars/Olympus"})
+        # Installed languages, and Odoo's own flows (a user's language), as before.
+        self.patient.with_user(self.billing).write({"lang": "zh_CN", "tz": "Asia/Singapore"})
+        user = new_test_user(self.env, login="t_lang", lang="zh_CN")
+        self.assertEqual(user.partner_id.lang, "zh_CN")
+
+    def test_her_documents_fall_back_to_the_company_language(self):
+        self.company.partner_id.lang = "zh_CN"
+        # The mail templates as the addon ships them (noupdate records: a database
+        # upgraded from 18.0.1.4.0 gets their language from migration post-hostile).
+        for xmlid in ("mail_template_halley_aftercare", "mail_template_halley_session_reminder"):
+            self.env.ref(f"halley_aesthetics.{xmlid}").lang = "{{ object.patient_id.halley_document_lang }}"
+        session = self._done(self.patient_zh)
+        booked = self._session(patient=self.patient_zh, start=NOW + timedelta(days=1))
+        booked.screening_ids.answer = "no"
+        booked.action_confirm()
+        # Her language was removed since (the clinic's data, not a write of hers).
+        self.env.cr.execute("UPDATE res_partner SET lang = 'xx_XX' WHERE id = %s", [self.patient_zh.id])
+        self.env.invalidate_all()
+        self.assertEqual(self.patient_zh.halley_document_lang, "zh_CN")
+        self.assertIn("治疗后的护理须知", self._sheet_html(session))
+        self.assertEqual(session._aftercare_sheet_name(), "术后护理 - Tan Mei Ling - 2026年11月24日")
+        session._send_aftercare()
+        self.assertEqual(session.aftercare_state, "sent")
+        message = session.message_ids.filtered(lambda m: self.patient_zh in m.partner_ids)[:1]
+        self.assertEqual(message.subject, "今天治疗后的护理须知（婴儿针）")
+        booked._send_reminder()
+        reminder = booked.message_ids.filtered(lambda m: self.patient_zh in m.partner_ids)[:1]
+        self.assertIn("亲爱的 Tan Mei Ling", reminder.body)
+        self.assertTrue(booked._invoice_line_text().startswith("婴儿针"), booked._invoice_line_text())
