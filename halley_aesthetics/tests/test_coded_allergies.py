@@ -124,6 +124,13 @@ class TestCodedAllergies(HalleyCommon):
         self.assertEqual(self._answers(other)[self.q_anticoagulant], ("yes", "yes"))
         self.chart_2.with_user(self.practitioner).medicine_ids = [Command.clear()]
         self.assertEqual(self._answers(other)[self.q_anticoagulant], (False, "yes"), "the answer given stays")
+        # Isotretinoin answers its own question.
+        q_isotretinoin = self.env["halley.screening.question"].create(
+            {"name": "T Isotretinoin in the last 6 months?", "severity": "hard_stop", "chart_key": "isotretinoin"}
+        )
+        self.chart_2.with_user(self.practitioner).medication = "Roaccutane 20 mg"
+        self.assertEqual(self._answers(other)[q_isotretinoin], ("yes", "yes"))
+        self.assertEqual(self._answers(session).get(q_isotretinoin), (False, False))
 
     # ------------------------------------------------------------------ checked at Start
 
