@@ -180,7 +180,7 @@ class TestCodedAllergies(HalleyCommon):
             as_doctor._replace_component(cream, self.needle, "Wrong product")
         # The practitioner swaps the cream in the form, which proposes the cream.
         action = as_doctor.action_replace_component()
-        form = Form(self.env[action["res_model"]].with_user(self.practitioner).with_context(action["context"]))
+        form = Form(self.env[action["res_model"]].with_user(self.practitioner).with_context(**action["context"]))
         self.assertEqual(form.component_id, self.numbing)
         self.assertIn("T Numbing cream contains it", form.allergen_conflict_summary)
         form.product_id = self.gel
