@@ -14,6 +14,8 @@ from .conftest import ROOT
 
 # The last release clinics run: main when 18.0.1.1.0 landed.
 PREVIOUS_RELEASE = "8979e71d724fb2799a38040aa4c40fdef38eb14b"
+# The release with the patient chart and its ticked flags: main at 18.0.1.4.0.
+CHART_RELEASE = "beacf5a94b941a9071efd083abf6f8d7496b0186"
 
 PREPARE = r"""
 from odoo import Command, fields
@@ -146,6 +148,26 @@ print("AFTER", json.dumps({
 env.cr.rollback()
 """
 
+# Charts of 18.0.1.4.0, their flags ticked by hand (coded entries came in 18.0.1.5.0).
+CHART_PREPARE = r"""
+Partner = env["res.partner"]
+fish, eliquis = Partner.create([{"name": "Upgrade Fish Patient", "is_patient": True},
+                                {"name": "Upgrade Eliquis Patient", "is_patient": True}])
+env["halley.patient.chart"].create([
+    {"patient_id": fish.id, "salmon_allergy": True, "anticoagulant": True, "allergies": "Penicillin (rash)"},
+    {"patient_id": eliquis.id, "anticoagulant": True, "medication": "Eliquis 5 mg twice daily"},
+])
+env.cr.commit()
+"""
+
+CHART_AFTER = r"""
+charts = env["halley.patient.chart"].search([("patient_id.name", "like", "Upgrade %")], order="id")
+charts |= env.ref("halley_aesthetics.chart_margaret_demo")
+print("CODED", json.dumps({c.patient_id.name: [
+    c.allergen_ids.mapped("name"), c.medicine_ids.mapped("name"), c.salmon_allergy, c.anticoagulant,
+    c.allergies or "", c.medication or "", c.uncoded_summary or ""] for c in charts}))
+"""
+
 
 def _run(args, **kwargs):
     result = subprocess.run(args, capture_output=True, text=True, timeout=900, **kwargs)
@@ -167,27 +189,37 @@ def _marked(output, mark):
     return json.loads(line[len(mark) + 1:])
 
 
-def _archive():
+def _archive(commit):
     return subprocess.run(
-        ["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "halley_aesthetics"],
+        ["git", "-C", str(ROOT), "archive", commit, "halley_aesthetics"],
         capture_output=True, timeout=120,
     )
 
 
-@pytest.fixture(scope="module")
-def previous_release(tmp_path_factory):
-    result = _archive()
+def _release(tmp_path_factory, commit):
+    """The addon as it was at ``commit``, in a folder of its own."""
+    result = _archive(commit)
     if result.returncode:  # a shallow clone: fetch that one commit
-        subprocess.run(["git", "-C", str(ROOT), "fetch", "--quiet", "--depth=1", "origin", PREVIOUS_RELEASE],
+        subprocess.run(["git", "-C", str(ROOT), "fetch", "--quiet", "--depth=1", "origin", commit],
                        capture_output=True, timeout=300)
-        result = _archive()
+        result = _archive(commit)
     if result.returncode:
-        pytest.fail(f"the previous release {PREVIOUS_RELEASE} is not in this clone's history: {result.stderr!r}")
+        pytest.fail(f"the release {commit} is not in this clone's history: {result.stderr!r}")
     archive = result.stdout
-    path = tmp_path_factory.mktemp("previous_release")
+    path = tmp_path_factory.mktemp("release")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(path, filter="data")
     return path
+
+
+@pytest.fixture(scope="module")
+def previous_release(tmp_path_factory):
+    return _release(tmp_path_factory, PREVIOUS_RELEASE)
+
+
+@pytest.fixture(scope="module")
+def chart_release(tmp_path_factory):
+    return _release(tmp_path_factory, CHART_RELEASE)
 
 
 def test_upgrade_from_the_previous_release_keeps_everything(previous_release, test_db):
@@ -260,5 +292,37 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["clinic_words"] == [
             "Your aftercare after today's treatment ({{ object.protocol_id.clinic_name }})", True
         ]
+    finally:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+def test_upgrade_codes_the_charts_ticked_flags(chart_release, test_db):
+    """18.0.1.4.0 -> 18.0.1.5.0: a charted fish allergy and anticoagulants, ticked by
+    hand, survive as coded entries; the typed text is kept and matched."""
+    python, odoo_bin, conf = (os.environ.get(k) for k in ("HALLEY_PYTHON", "HALLEY_ODOO_BIN", "HALLEY_ODOO_CONF"))
+    if not (python and odoo_bin and conf):
+        pytest.fail("run through `make test`")
+    odoo_src = os.path.dirname(odoo_bin)
+    core = f"{odoo_src}/addons,{odoo_src}/odoo/addons"
+    old_path, new_path = f"{core},{chart_release}", f"{core},{ROOT}"
+    db = f"{test_db}_upgrade_chart"
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    try:
+        _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", old_path, "-i", "halley_aesthetics",
+              "--stop-after-init", "--log-level", "warn", "--no-http"])
+        _shell(python, odoo_bin, conf, db, old_path, CHART_PREPARE)
+        log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
+                    "--stop-after-init", "--log-level", "info", "--no-http"])
+        bad = [line for line in log.splitlines() if any(f" {lvl} " in line for lvl in ("WARNING", "ERROR", "CRITICAL"))]
+        assert not bad, "\n".join(bad)
+        coded = _marked(_shell(python, odoo_bin, conf, db, new_path, CHART_AFTER), "CODED")
+        fish, eliquis, margaret = (coded[name] for name in ("Upgrade Fish Patient", "Upgrade Eliquis Patient",
+                                                            "Margaret Ong"))
+        assert fish[:6] == [["Salmon / fish DNA (PDRN)"], ["Anticoagulant (unspecified)"], True, True,
+                            "Penicillin (rash)", ""], fish
+        assert "Not coded: Penicillin (rash)" in fish[6], "her typed allergy is kept and asks to be coded"
+        assert eliquis == [[], ["Apixaban"], False, True, "", "Eliquis 5 mg twice daily", ""], eliquis
+        # The demo's Margaret (ticked, with warfarin typed): her warfarin is coded.
+        assert margaret[1] == ["Warfarin"] and margaret[3] is True, margaret
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

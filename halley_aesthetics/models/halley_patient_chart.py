@@ -278,6 +278,8 @@ class HalleyPatientChart(models.Model):
             keys.add("anticoagulant")
         if self.salmon_allergy:
             keys.add("salmon_allergy")
+        if "isotretinoin" in self.medicine_ids.mapped("medicine_class"):
+            keys.add("isotretinoin")
         return keys
 
 

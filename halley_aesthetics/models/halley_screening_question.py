@@ -37,10 +37,12 @@ class HalleyScreeningQuestion(models.Model):
             ("age_65", "Aged 65 or over"),
             ("anticoagulant", "On anticoagulants"),
             ("salmon_allergy", "Fish or salmon allergy"),
+            ("isotretinoin", "Taking isotretinoin"),
         ],
         string="Answered from the chart",
         help="The patient's chart pre-answers this question yes (her age on the session's day, "
-        "her anticoagulant or fish/salmon allergy flag), for the practitioner to confirm.",
+        "her coded allergies and medicines: a fish allergen, a blood thinner, isotretinoin), for "
+        "the practitioner to confirm.",
     )
 
     def _for_protocol(self, protocol):
@@ -64,6 +66,7 @@ class HalleyScreeningQuestion(models.Model):
         """Sessions not started yet get the new questions at once, so the
         practitioner can answer them before Start."""
         domain = [("state", "in", ("draft", "confirmed"))]
-        if all(self.mapped("protocol_ids")):
+        # (A question without protocols is asked for every protocol: all its sessions.)
+        if all(question.protocol_ids for question in self):
             domain.append(("protocol_id", "in", self.protocol_ids.ids))
         self.env["halley.treatment.session"].sudo().search(domain)._sync_screening()

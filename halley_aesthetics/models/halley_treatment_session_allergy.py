@@ -173,6 +173,8 @@ class HalleyTreatmentSession(models.Model):
                 )
             )
         original = move.product_id
+        if move.move_line_ids:  # reserved at booking: the lots of the replaced product go back
+            move._do_unreserve()
         move.write({"product_id": product.id})
         line = self.env._(
             "%(original)s replaced by %(replacement)s: %(reason)s",

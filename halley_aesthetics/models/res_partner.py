@@ -235,9 +235,10 @@ class ResPartner(models.Model):
         table(
             "chart",
             ["Clinic", "Date of birth", "Sex", "Allergies", "Fish or salmon allergy", "Current medication",
-             "On anticoagulants", "Medical alerts"],
+             "On anticoagulants", "Medical alerts", "Coded allergies", "Coded medicines"],
             [[c.company_id.name, c.date_of_birth, _label(c, "sex"), c.allergies, c.salmon_allergy, c.medication,
-              c.anticoagulant, c.medical_alerts] for c in charts],
+              c.anticoagulant, c.medical_alerts, ", ".join(c.allergen_ids.mapped("name")),
+              ", ".join(c.medicine_ids.mapped("name"))] for c in charts],
         )
         table(
             "sessions",

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import NOW, HalleyCommon
 
@@ -124,6 +124,13 @@ class TestCodedAllergies(HalleyCommon):
         self.assertEqual(self._answers(other)[self.q_anticoagulant], ("yes", "yes"))
         self.chart_2.with_user(self.practitioner).medicine_ids = [Command.clear()]
         self.assertEqual(self._answers(other)[self.q_anticoagulant], (False, "yes"), "the answer given stays")
+        # Isotretinoin answers its own question.
+        q_isotretinoin = self.env["halley.screening.question"].create(
+            {"name": "T Isotretinoin in the last 6 months?", "severity": "hard_stop", "chart_key": "isotretinoin"}
+        )
+        self.chart_2.with_user(self.practitioner).medication = "Roaccutane 20 mg"
+        self.assertEqual(self._answers(other)[q_isotretinoin], ("yes", "yes"))
+        self.assertEqual(self._answers(session).get(q_isotretinoin), (False, False))
 
     # ------------------------------------------------------------------ checked at Start
 
@@ -172,14 +179,13 @@ class TestCodedAllergies(HalleyCommon):
         with self.assertRaisesRegex(UserError, "counted in Units"):
             as_doctor._replace_component(cream, self.needle, "Wrong product")
         # The practitioner swaps the cream in the form, which proposes the cream.
-        wizard = (
-            self.env["halley.component.replacement"].with_user(self.practitioner)
-            .with_context(default_session_id=session.id)
-            .create({"product_id": self.gel.id, "reason": "Allergic to lidocaine: cooling gel instead"})
-        )
-        self.assertEqual(wizard.component_id, self.numbing)
-        self.assertIn("T Numbing cream contains it", wizard.allergen_conflict_summary)
-        wizard.action_confirm()
+        action = as_doctor.action_replace_component()
+        form = Form(self.env[action["res_model"]].with_user(self.practitioner).with_context(**action["context"]))
+        self.assertEqual(form.component_id, self.numbing)
+        self.assertIn("T Numbing cream contains it", form.allergen_conflict_summary)
+        form.product_id = self.gel
+        form.reason = "Allergic to lidocaine: cooling gel instead"
+        form.save().action_confirm()
         self.assertEqual(cream.product_id, self.gel)
         self.assertFalse(as_doctor.allergen_conflict_summary)
         as_doctor.action_start()

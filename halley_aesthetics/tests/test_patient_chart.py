@@ -312,8 +312,8 @@ class TestPatientChart(HalleyCommon):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             rows = list(csv.DictReader(io.StringIO(archive.read("chart.csv").decode("utf-8-sig"))))
         self.assertEqual(
-            [(r["Allergies"], r["On anticoagulants"], r["Medical alerts"]) for r in rows],
-            [("Penicillin (rash)", "Yes", "Check her INR before injecting")],
+            [(r["Allergies"], r["On anticoagulants"], r["Medical alerts"], r["Coded medicines"]) for r in rows],
+            [("Penicillin (rash)", "Yes", "Check her INR before injecting", "Warfarin")],
         )
 
     def test_merging_two_charts_of_one_clinic_is_refused(self):

@@ -14,7 +14,10 @@ class TestChartUi(HalleyUiCase):
         env = self.env
         doctor = self._user("tour_chart_doctor", "halley_aesthetics.group_practitioner")
         room = self._room("Tour Chart Room")
-        cream = env["product.product"].create({"name": "Tour chart cream", "is_storable": True})
+        cream = env["product.product"].create(
+            {"name": "Tour chart cream", "is_storable": True,
+             "halley_allergen_ids": [Command.set(env.ref("halley_aesthetics.allergen_salmon_dna").ids)]}
+        )
         protocol = self._protocol("Tour Chart Rejuran", [(cream, 1)])
         env["halley.screening.question"].create(
             {"name": "Tour anticoagulants?", "severity": "warning", "chart_key": "anticoagulant",
@@ -22,8 +25,9 @@ class TestChartUi(HalleyUiCase):
         )
         patient = env["res.partner"].create({"name": "Tour Chart Patient", "is_patient": True})
         env["halley.patient.chart"].create(
-            {"patient_id": patient.id, "date_of_birth": date(1980, 3, 1), "anticoagulant": True,
-             "allergies": "Penicillin", "medical_alerts": "Check her INR before injecting"}
+            # Typed as she told it: coded (salmon, Coumadin is warfarin), penicillin is not.
+            {"patient_id": patient.id, "date_of_birth": date(1980, 3, 1), "medication": "Coumadin 5 mg daily",
+             "allergies": "Penicillin, salmon", "medical_alerts": "Check her INR before injecting"}
         )
         env["halley.treatment.session"].create(
             {"patient_id": patient.id, "protocol_id": protocol.id, "room_id": room.id,

@@ -22,6 +22,10 @@ registry.category("web_tour.tours").add("halley_chart_tour", {
             trigger: ".o_field_widget[name=halley_medical_alerts]:contains('Check her INR')",
         },
         {
+            content: "Her typed medication is coded, and her anticoagulant flag follows",
+            trigger: ".o_field_widget[name=halley_medicine_ids]:contains('Warfarin')",
+        },
+        {
             trigger: ".o_field_widget[name=halley_anticoagulant] input:checked",
         },
         {
@@ -47,6 +51,17 @@ registry.category("web_tour.tours").add("halley_chart_tour", {
         },
         {
             trigger: ".o_halley_chart_alerts:contains('Penicillin')",
+        },
+        {
+            content: "Her coded allergy and what of the session contains it",
+            trigger: ".o_halley_chart_alerts .o_halley_allergen_conflicts:contains('Tour chart cream contains it')",
+        },
+        {
+            trigger: ".o_halley_chart_alerts:contains('Salmon / fish DNA (PDRN)'):contains('Warfarin')",
+        },
+        {
+            content: "What matches no code is shown as typed",
+            trigger: ".o_halley_chart_alerts .o_halley_uncoded:contains('Not coded: Penicillin')",
         },
         {
             content: "Her anticoagulant is offered in the screening, from her chart",
