@@ -17,7 +17,10 @@ run), then this script:
    so some redemptions must be refused ("no session left"); a refused session is
    then completed pay-per-session. Every LOADTEST_DOUBLE_DONE-th session
    (default 5th; 0: never) is completed by two calls at once (a double click);
-   it must consume its stock once;
+   it must consume its stock once. Right after each Done, billing staff (one
+   billing user per client) invoices the session if it is pay-per-session
+   (*Create invoices*), while Odoo's cron worker sends its aftercare sheet: the
+   two meet on the session, and the job must leave it for its next run quietly;
 4. stops the server (always: also on timeout, error or Ctrl-C) and prints the
    throughput and p50/p95 per action;
 5. proves on the database and the server log: every done session consumed its
@@ -65,7 +68,12 @@ SIGNATURE = _drawn_signature()
 PORT = int(os.environ.get("LOADTEST_PORT", "8269"))
 DB = os.environ.get("LOADTEST_DB", "halley_loadtest")
 HOST = "127.0.0.1"
-ACTIONS = ("create", "confirm", "screening", "start", "done")
+ACTIONS = ("create", "confirm", "screening", "start", "done", "invoice")
+# The crons the server's cron worker runs during the load (every other one is
+# deactivated: none reaches outside the machine): the aftercare sheets, triggered
+# by each Done. Not the mail queue: the load-test clinic has no sender address
+# (its emails stay queued, as before).
+CRONS = ("halley_aesthetics.ir_cron_halley_aftercare",)
 # The refusal a package race must end in (halley_treatment_session._check_package_redemption).
 REFUSAL = re.compile(r"The package .* has no .* session left")
 # Odoo's log line: "2026-11-24 09:00:00,123 4242 ERROR db logger: message".
@@ -165,6 +173,13 @@ def prepare(registry):
              "taxes_id": [Command.clear()], "package_validity_months": 12, "package_min_interval_days": 0,
              "package_line_ids": [Command.create({"protocol_id": protocol.id,
                                                   "session_count": SESSIONS_PER_PACKAGE})]}
+        )
+        keep = env["ir.cron"].browse(env.ref(xmlid).id for xmlid in CRONS)
+        env["ir.cron"].search([("id", "not in", keep.ids)]).active = False
+        env["res.users"].with_context(no_reset_password=True).create(
+            {"name": "LT Billing", "login": "lt_billing", "password": "lt_billing", "company_id": company.id,
+             "company_ids": [Command.set(company.ids)],
+             "groups_id": [Command.set(env.ref("halley_aesthetics.group_billing").ids)]}
         )
         practitioner = env.ref("halley_aesthetics.group_practitioner")
         users = env["res.users"].with_context(no_reset_password=True).create(
@@ -297,7 +312,7 @@ class Server:
         cmd = [
             os.environ["HALLEY_PYTHON"], os.environ["HALLEY_ODOO_BIN"], "-c", conf, "-d", DB,
             "--db-filter", f"^{DB}$", "--no-database-list",
-            "--workers", str(WORKERS), "--max-cron-threads", "0",
+            "--workers", str(WORKERS), "--max-cron-threads", "1",
             "--http-interface", HOST, "--http-port", str(PORT), "--gevent-port", str(_free_port()),
             "--smtp", HOST, "--smtp-port", str(smtp_port),
             "--log-level", "info", "--logfile", log_file,
@@ -402,6 +417,7 @@ class Client(threading.Thread):
         self.refused_sessions = 0
         self.refused_calls = 0
         self.double_done = 0
+        self.invoiced = 0
         self.errors = []
         self.stopped = ""  # why the client stopped before its last session
 
@@ -509,11 +525,17 @@ class Client(threading.Thread):
             self._call("done", rpc, Session, "write", [[session], {"package_id": False}])
             self._timed("done", rpc, Session, "action_done", [[session]], NO_WIZARD)
         self.completed += 1
+        # Billing invoices it at once, while the cron worker sends its aftercare sheet.
+        status = self._call("invoice", self.billing, Session, "read", [[session], ["invoice_status"]])[0]
+        if status["invoice_status"] == "to_invoice":
+            self._timed("invoice", self.billing, Session, "action_create_invoices", [[session]])
+            self.invoiced += 1
 
     def run(self):
         try:
             self.rpc = Rpc(self.url, self.plan["login"], self.plan["password"])
             self.twin = Rpc(self.url, self.plan["login"], self.plan["password"], uid=self.rpc.uid)
+            self.billing = Rpc(self.url, "lt_billing", "lt_billing")
             for index in range(SESSIONS):
                 try:
                     self._session(index)
@@ -573,6 +595,7 @@ def report_load(clients, elapsed, sink):
     print(f"expected refusals (package used up by the other practitioner): {refused} sessions "
           f"({calls} calls), then completed pay-per-session")
     print(f"double Done (same session twice at once): {sum(c.double_done for c in clients)} sessions")
+    print(f"sessions invoiced by billing right after Done (pay-per-session): {sum(c.invoiced for c in clients)}")
     print(f"emails received by the local SMTP sink: {sink.messages}")
     problems = []
     for client in clients:
@@ -742,6 +765,22 @@ def prove_quants(cr):
     return failures, f"{len(rows)} product/location/lot balances"
 
 
+def prove_aftercare(cr):
+    """No aftercare sheet sent twice nor marked as not sent: a session the job met
+    while billing invoiced it was left for a later run, never failed."""
+    failures = [f"session {name}: {count} aftercare emails" for name, count in _rows(cr, """
+        SELECT s.name, count(m.id) FROM halley_treatment_session s
+          JOIN mail_message m ON m.model = 'halley.treatment.session' AND m.res_id = s.id
+                             AND m.subject LIKE %s
+         GROUP BY s.id, s.name HAVING count(m.id) > 1""", ("Your aftercare%",))]
+    failures += [f"session {name}: aftercare sheet marked not sent" for (name,) in _rows(cr, """
+        SELECT name FROM halley_treatment_session WHERE aftercare_state = 'failed'""")]
+    states = dict(_rows(cr, """SELECT coalesce(aftercare_state, 'none'), count(*) FROM halley_treatment_session
+                                WHERE state = 'done' GROUP BY 1"""))
+    invoiced = _rows(cr, "SELECT count(*) FROM halley_treatment_session WHERE invoice_status = 'invoiced'")[0][0]
+    return failures, (f"aftercare of the done sessions: {states}; {invoiced} sessions invoiced")
+
+
 def _kind(message):
     """A log message without its numbers, ids and values: one line per kind."""
     message = message.split("\\n")[0]  # a query is logged as bytes: its newlines as \\n
@@ -791,6 +830,7 @@ def prove(registry, log_file, refused_calls):
             ("every done session's stock consumed exactly once, by lot", prove_stock_once),
             ("no package over-redeemed; used = sessions redeemed", prove_packages),
             ("quants equal the sum of done move lines (internal locations)", prove_quants),
+            ("no aftercare sheet sent twice or failed on a concurrent update", prove_aftercare),
         ):
             results.append((title, *proof(cr)))
     results.append(("no ERROR/CRITICAL line and no traceback in the server log",

@@ -10,7 +10,7 @@ class HalleyTreatmentSession(models.Model):
     any path: RPC (``message_post``), Odoo's chatter routes
     (``/mail/message/post``, ``/mail/attachment/upload``,
     ``/mail/message/reaction``, ``/mail/message/update_content``). She contacts
-    the clinic by phone, as her emails and her portal page say."""
+    the clinic by phone, as her emails say."""
 
     _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
