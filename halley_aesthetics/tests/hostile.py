@@ -6,7 +6,7 @@ a role may create or write (model access rights, the field's ``groups``, not
 readonly); each field type has its hostile values (``hostile_values``). A case
 passes when the call is refused in words (``refusal_problem``) or when the value
 is accepted and sane (``accepted_problem``), and in both cases nothing else
-changed (``digest``). How to add a type or a value: docs/hostile.md.
+changed (``digest``). How to add a type or a value: docs/hostile_inputs.md.
 """
 
 import base64
