@@ -72,8 +72,8 @@ def decode_image(env, value, what, max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX
     else:
         raise _refuse(env, what, env._("it is not an image file (not base64)."))
     encoded = b"".join(encoded.split())  # base64 may be wrapped in lines
-    mb = max_bytes / (1024 * 1024)
-    too_big = env._("the file is larger than %(size)s MB.", size=f"{mb:g}")
+    size = f"{max_bytes / (1024 * 1024):g}"  # a plain name: Odoo's term extractor evaluates arguments
+    too_big = env._("the file is larger than %(size)s MB.", size=size)
     if len(encoded) // 4 * 3 > max_bytes + 3:
         raise _refuse(env, what, too_big)
     try:
