@@ -154,7 +154,10 @@ class HalleySessionConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._halley_check_values(vals_list)  # a session that exists, before it is read
+        # A session that exists, before it is read. Only the session: the other values
+        # are checked by the field's own rules first (the signer's name, the
+        # signature), then by models/base.py in super().create.
+        self._halley_check_values([{"session_id": vals["session_id"]} for vals in vals_list if "session_id" in vals])
         for vals in vals_list:
             self._check_audit_fields(vals)
         check_session_open(

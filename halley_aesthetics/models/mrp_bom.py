@@ -1,4 +1,3 @@
-import math
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -218,10 +217,12 @@ class MrpBom(models.Model):
 
     @api.model
     def _halley_check_factor_value(self, vals):
-        """NaN or infinity would fail in Odoo's rounding of the field, with a
-        traceback: refused first, in words."""
+        """NaN, infinity or a number too large to round to the field's digits
+        (1e308: an OverflowError in Odoo's rounding) would fail with a traceback:
+        a number out of the bounds is refused first, in words (text and other types
+        are refused by models/base.py)."""
         factor = vals.get("max_used_factor")
-        if isinstance(factor, float) and not math.isfinite(factor):
+        if isinstance(factor, int | float) and not isinstance(factor, bool) and not 1 <= factor <= 1000:
             raise ValidationError(
                 self.env._(
                     "The most used of a component is between 1 and 1000 times what the protocol "

@@ -13,7 +13,6 @@ import base64
 import inspect
 import logging
 import math
-import os
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -44,39 +43,6 @@ CHAR_BOUND = 1000  # a one-line field (name, label, short note): at most this ma
 YEAR_WINDOW = (1900, 2200)  # any date a clinic may type
 FLOAT_BOUND = 1e9  # no quantity, price or duration the clinic types reaches this
 SIGNED_INTEGERS = {"sequence"}  # integers that may be negative (an order, not a count)
-
-# Known failing cases fixed on other branches: skipped here until those branches are
-# merged, then the lead removes this set (every case must then pass). Keys:
-# (model, field or method, value label), "*" matching any.
-PENDING_ELSEWHERE = {
-    # helper `frozen`: a session's start and end bounds (years 1 and 9999 are kept
-    # today), and used quantities (a done consumption move's protocol quantity takes
-    # NaN, inf, 1e308 and text to a traceback).
-    ("halley.treatment.session", "scheduled_start", "*"),
-    ("halley.treatment.session", "scheduled_end", "*"),
-    ("stock.move", "protocol_quantity", "*"),
-    # helper `sign`: signatures and images (invalid base64 and a dict as a signature,
-    # an SVG with a script as a clinical photo), and the portal's signing route (a
-    # list as her name, a number as her signature: a traceback).
-    ("halley.consent.sign", "signature", "*"),
-    ("halley.session.photo", "image", "*"),
-    ("portal", "/my/treatments/<int:session_id>/sign", "*"),
-    # helpers `allergy` (the chart's allergies and medication) and `walls` (chatter,
-    # CSV export, a chart refused for another company): no case of this suite fails
-    # on their fields today; their new models get cases once merged (give them a
-    # record in write_targets or values in create_values).
-}
-
-
-def pending(model, name, label):
-    """Is this case in PENDING_ELSEWHERE (and not run anyway: HALLEY_HOSTILE_PENDING=run)?"""
-    if os.environ.get("HALLEY_HOSTILE_PENDING") == "run":
-        return False
-    return any(
-        key_model == model and key_name in (name, "*") and key_label in (label, "*")
-        for key_model, key_name, key_label in PENDING_ELSEWHERE
-    )
-
 
 # ---------------------------------------------------------------------- the fields
 
