@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import check_session_open, check_workflow_fields
 
@@ -67,7 +67,24 @@ class HalleySessionScreening(models.Model):
         check_session_open(
             self, self.env["halley.treatment.session"].browse([v["session_id"] for v in vals_list if v.get("session_id")])
         )
+        self._check_question_once(vals_list)
         return super().create(vals_list)
+
+    def _check_question_once(self, vals_list):
+        """A question already on the session is refused in words before the
+        database's unique index would refuse it (and log the query)."""
+        pairs = [(vals.get("session_id"), vals.get("question_id")) for vals in vals_list]
+        pairs = [pair for pair in pairs if all(pair)]
+        if not pairs:
+            return
+        existing = {
+            (line.session_id.id, line.question_id.id)
+            for line in self.sudo().search(
+                [("session_id", "in", [s for s, _q in pairs]), ("question_id", "in", [q for _s, q in pairs])]
+            )
+        }
+        if len(set(pairs)) != len(pairs) or set(pairs) & existing:
+            raise ValidationError(self.env._("A screening question is answered once per session: it is already on it."))
 
     def write(self, vals):
         self._halley_check_values([vals])
