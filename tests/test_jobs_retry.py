@@ -30,7 +30,8 @@ def _env(cr, uid=SUPERUSER_ID):
 def _stock_up(env, protocol, room, tag):
     """The protocol's components for a few more sessions in the room (an
     inventory count: a fresh lot of each lot-tracked one, more of the others):
-    the sessions these tests complete and invoice stay done."""
+    the sessions these tests complete and invoice stay done. The skin booster:
+    a Rejuran session would take the recalled demo lot that other tests count."""
     Quant = env["stock.quant"].with_context(inventory_mode=True)
     rows = []
     for line in protocol.bom_line_ids.filtered(lambda ln: ln.product_id.is_storable):
@@ -59,7 +60,7 @@ def _done_session(registry):
         patient = env["res.partner"].create(
             {"name": f"Retry patient {tag}", "is_patient": True, "email": f"retry-{tag}@example.com"}
         )
-        protocol, room = env.ref("halley_aesthetics.bom_rejuran_demo"), env.ref("halley_aesthetics.room_1_demo")
+        protocol, room = env.ref("halley_aesthetics.bom_ha_demo"), env.ref("halley_aesthetics.room_1_demo")
         _stock_up(env, protocol, room, tag)
         start = open_slot(after_held_sessions(env), 60)
         session = env["halley.treatment.session"].create(
@@ -166,7 +167,7 @@ def test_reminder_waits_for_a_session_being_changed(registry, caplog):
         now = fields.Datetime.now()
         start = open_slot(max(after_held_sessions(env), now + timedelta(hours=1)), 60)
         session = env["halley.treatment.session"].create(
-            {"patient_id": patient.id, "protocol_id": env.ref("halley_aesthetics.bom_rejuran_demo").id,
+            {"patient_id": patient.id, "protocol_id": env.ref("halley_aesthetics.bom_ha_demo").id,
              "room_id": env.ref("halley_aesthetics.room_1_demo").id, "scheduled_start": start}
         )
         session.action_confirm()
