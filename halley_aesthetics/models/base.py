@@ -33,6 +33,8 @@ class Base(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Odoo accepts any iterable of values (a generator too): read it once, here.
+        vals_list = list(vals_list)
         self._halley_check_values(vals_list)
         return super().create(vals_list)
 
