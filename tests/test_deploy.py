@@ -1,4 +1,4 @@
-"""The deployment in docker-compose.yml and deploy/ (README, "Deploying the clinic"):
+"""The deployment in docker-compose.yml and deploy/ (docs/administration.md, "Deploying the clinic"):
 Odoo's official image and PostgreSQL 15, the addon mounted, and deploy/odoo.conf set
 as Odoo's deployment documentation recommends. Docker itself does not run here, so
 the compose file is read, and deploy/odoo.conf is proven by serving the test database

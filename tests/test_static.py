@@ -68,15 +68,15 @@ def test_one_model_per_file():
 
 
 def test_readme_shows_the_role_matrix_the_tests_check():
-    """README's table is the one halley_aesthetics/tests/test_role_matrix.py checks
+    """docs/roles_and_privacy.md's table is the one halley_aesthetics/tests/test_role_matrix.py checks
     cell by cell as each role."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("role_matrix", ADDON / "tests" / "role_matrix.py")
     role_matrix = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(role_matrix)
-    readme = (ADDON.parent / "README.md").read_text()
-    assert role_matrix.markdown_table() in readme, "README.md: paste role_matrix.markdown_table()"
+    readme = (ADDON.parent / "docs" / "roles_and_privacy.md").read_text()
+    assert role_matrix.markdown_table() in readme, "docs/roles_and_privacy.md: paste role_matrix.markdown_table()"
 
 
 def test_migrations_follow_the_manifest_version():
@@ -111,3 +111,20 @@ def test_the_session_reads_as_one_file_per_concern():
                  "_propose_followup", "_attach_and_send_aftercare", "aftercare_attachment_id",
                  "_check_booking_clashes", "_check_booking_hours", "_halley_portal_answer_screening"):
         assert name not in core, f"halley_treatment_session.py calls {name}: it belongs to its concern"
+
+
+def test_readme_reads_in_two_minutes_and_its_links_hold():
+    """README.md: what it is, three screenshots, the two commands, where to read more;
+    every relative link of README.md and docs/*.md points at a file that exists."""
+    root = ADDON.parent
+    readme = (root / "README.md").read_text()
+    assert len(readme.splitlines()) < 200, "README.md: keep it under 200 lines, the rest goes to docs/"
+    assert "make run" in readme and "make test" in readme
+    assert len(re.findall(r"!\[[^\]]*\]\(docs/screenshots/[a-z_]+\.png\)", readme)) >= 3
+    ci = (root / ".ci" / "run").read_text()
+    assert "make test" in ci, ".ci/run runs the README's test command"
+    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)\)", doc.read_text()):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            assert (doc.parent / target).exists(), f"{doc.name}: broken link {target}"

@@ -1,8 +1,8 @@
-"""Who may do what: the role matrix the README shows, as data.
+"""Who may do what: the role matrix docs/roles_and_privacy.md shows, as data.
 
 Read by the role-matrix test (test_role_matrix.py), which checks every cell as
-that role, and by the static check of the README (tests/test_static.py), which
-checks that the README's table is exactly this one. Pure data: no Odoo import.
+that role, and by the static check of docs/roles_and_privacy.md (tests/test_static.py), which
+checks that that table is exactly this one. Pure data: no Odoo import.
 
 Letters: r read, w write, c create, u unlink (delete); "" nothing.
 """
@@ -101,7 +101,7 @@ DOCUMENTS = {
 
 
 def markdown_table():
-    """The matrix as the README shows it."""
+    """The matrix as docs/roles_and_privacy.md shows it."""
     header = "| Model, field or document | " + " | ".join(ROLE_LABELS[r] for r in ROLES) + " |"
     rule = "|---|" + "---|" * len(ROLES)
     lines = [header, rule]

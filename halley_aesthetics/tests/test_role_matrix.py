@@ -1,4 +1,4 @@
-"""The role matrix of the README, checked cell by cell as each role."""
+"""The role matrix of docs/roles_and_privacy.md, checked cell by cell as each role."""
 
 import base64
 
@@ -130,7 +130,7 @@ class RoleMatrixCommon(HalleyPackageCommon):
 class TestRoleMatrix(RoleMatrixCommon):
     def test_every_addon_model_is_in_the_matrix(self):
         models = self.env["ir.model"].search([("model", "=like", "halley.%")]).mapped("model")
-        self.assertEqual(set(models), set(MODELS), "each model of the addon has its row in the README's matrix")
+        self.assertEqual(set(models), set(MODELS), "each model of the addon has its row in docs/roles_and_privacy.md's matrix")
 
     def test_models_as_each_role(self):
         for model, row in MODELS.items():
