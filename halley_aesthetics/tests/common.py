@@ -1,10 +1,12 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import ChromeBrowser
 
 from ..images import drawn_signature_png
 
@@ -404,7 +406,27 @@ class HalleyPackageCommon(HalleyCommon):
 
 
 class HalleyUiCase(HttpCase):
-    """Browser tests build their own small clinic with these helpers."""
+    """Browser tests build their own small clinic with these helpers.
+
+    ``browser_timezone``: the browser reads the time as a browser in that zone would
+    (Chrome's own zone set over the DevTools protocol, e.g. "Asia/Singapore" for a
+    clinic's tablet), whatever the zone of the machine running the tests; Odoo's server
+    process itself always runs in UTC. None leaves Chrome in the machine's zone."""
+
+    browser_timezone = None
+
+    def browser_js(self, url_path, code, ready="", login=None, **kw):
+        if not self.browser_timezone:
+            return super().browser_js(url_path, code, ready=ready, login=login, **kw)
+        navigate_to = ChromeBrowser.navigate_to
+        zone = self.browser_timezone
+
+        def navigate_in_zone(browser, url, wait_stop=False):
+            browser._websocket_request("Emulation.setTimezoneOverride", params={"timezoneId": zone})
+            return navigate_to(browser, url, wait_stop=wait_stop)
+
+        with patch.object(ChromeBrowser, "navigate_to", navigate_in_zone):
+            return super().browser_js(url_path, code, ready=ready, login=login, **kw)
 
     def _user(self, login, group, **vals):
         return self.env["res.users"].create(
