@@ -11,14 +11,14 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.addons.base.controllers import rpc
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools import ClinicUserError
-from .common import NOW, HalleyCommon, HalleyPackageCommon
+from .common import NOW, HalleyCommon, HalleyPackageCommon, HalleyUiCase
 from .test_session_photos import SessionPhotoCommon
 
 TODAY_ACTION = "halley_aesthetics.halley_treatment_session_action_today"
@@ -127,6 +127,11 @@ class TestPractitionerDay(HalleyCommon):
         search = Session.get_views([(False, "search")], {})["views"]["search"]["arch"]
         filters = {node.get("name") for node in etree.fromstring(search).iter("filter")}
         self.assertTrue({"today", "mine"} <= filters)
+        # Today and Mine in two groups: both on, her sessions of the day (not either).
+        between = etree.fromstring(search).xpath(
+            "//filter[@name='today']/following-sibling::*[following-sibling::filter[@name='mine']]"
+        )
+        self.assertIn("separator", [node.tag for node in between])
         menu = self.env.ref("halley_aesthetics.halley_treatment_session_menu_today")
         self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.practitioner)._visible_menu_ids())
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.billing)._visible_menu_ids())
@@ -263,3 +268,34 @@ class TestPhotoDialog(SessionPhotoCommon, HttpCase):
                 "write", [[photo.id], {"use_for_marketing": True}], {},
             )
         self.assertFalse(photo.use_for_marketing)
+
+
+@tagged("post_install", "-at_install")
+class TestPractitionerDayUi(HalleyUiCase):
+    """Her day on a portrait tablet: earliest first, names whole, no billing columns."""
+
+    browser_size = "820x1180"
+
+    def test_my_day_on_a_tablet(self):
+        env = self.env
+        doctor = self._user("day_doctor", "halley_aesthetics.group_practitioner", tz="UTC")
+        other = self._user("day_nurse", "halley_aesthetics.group_practitioner", tz="UTC")
+        room = self._room("Day Room")
+        vial = env["product.product"].create({"name": "Day Rejuran vial", "is_storable": True})
+        protocol = self._protocol("Rejuran Skin Healer with Fractional CO2 laser resurfacing", [(vial, 1)])
+        day = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        Session = env["halley.treatment.session"]
+        for name, hours, practitioner in (
+            ("Late Patient Nurul Aisyah binte Abdul Rahman", 3, doctor),
+            ("Early Patient Josephine Alexandra Wong-Abdullah", 1, doctor),
+            ("Other Patient", 2, other),
+        ):
+            Session.create({
+                "patient_id": env["res.partner"].create({"name": name, "is_patient": True}).id,
+                "protocol_id": protocol.id,
+                "room_id": room.id,
+                "practitioner_id": practitioner.id,
+                "scheduled_start": day + timedelta(hours=hours),
+            })
+        self.start_tour("/odoo/action-halley_aesthetics.halley_treatment_session_action_today",
+                        "halley_my_day_tour", login=doctor.login)
