@@ -280,7 +280,7 @@ def test_upgrade_from_the_previous_release_keeps_everything(previous_release, te
         assert checks["one_signature_index"], "the upgrade makes the database keep one signed consent per session"
         assert checks["new_session"] == ["done", True]
         assert checks["new_session_type"] == after["warehouse_fields"][checks["new_session_warehouse"]][0]
-        assert checks["sessions_menu"] == [False, ["Appointment book", "Clinical photos", "Sessions"]], checks["sessions_menu"]
+        assert checks["sessions_menu"] == [False, ["Appointment book", "Clinical photos", "My day", "Sessions"]], checks["sessions_menu"]
         assert checks["new_session_type"] in old[checks["new_session_warehouse"]]
         assert checks["leaked"] == []
         assert checks["recall_on_contact"] == 0

@@ -233,14 +233,18 @@ class HalleyClinicOverview(models.AbstractModel):
             raise AccessError(self.env._("This part of the clinic overview is not for your role."))
         Actions = self.env["ir.actions.act_window"]
         if card == "sessions":
+            # The day's list (earliest first, who and what in words, no billing
+            # columns); a practitioner with sessions today sees hers first (the
+            # Mine filter, which she may remove).
             start, end = self._overview_day_bounds()
-            action = Actions._for_xml_id("halley_aesthetics.halley_treatment_session_action")
-            action.update(
-                domain=[("scheduled_start", ">=", start), ("scheduled_start", "<", end), ("state", "!=", "cancel")],
-                views=[(False, "list"), (False, "form")],
-                view_mode="list,form",
-                name=self.env._("Today's sessions"),
-            )
+            domain = [("scheduled_start", ">=", start), ("scheduled_start", "<", end), ("state", "!=", "cancel")]
+            action = Actions._for_xml_id("halley_aesthetics.halley_treatment_session_action_today")
+            context = {"halley_clinic_names": True}
+            if self.env["halley.treatment.session"].search_count(
+                domain + [("practitioner_id", "=", self.env.uid)], limit=1
+            ):
+                context["search_default_mine"] = 1
+            action.update(domain=domain, context=context, name=self.env._("Today's sessions"))
             return action
         if card == "stock_low":
             action = Actions._for_xml_id("halley_aesthetics.stock_warehouse_orderpoint_action_halley")

@@ -1,4 +1,6 @@
 from odoo import fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class HalleyPackageLedger(models.Model):
@@ -46,6 +48,54 @@ class HalleyPackageLedger(models.Model):
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     sessions = fields.Integer(string="Sessions owed", readonly=True, aggregator="sum")
     amount = fields.Monetary(string="Value owed", readonly=True, aggregator="sum")
+
+    package_open = fields.Boolean(
+        string="Open package",
+        compute="_compute_package_open",
+        search="_search_package_open",
+        help="The package still owes sessions or value at the date the liability is read at (the "
+        "end of the day asked, else today): closed packages (used up, refunded, expired with "
+        "nothing owed) owe nothing and add nothing to it.",
+    )
+
+    def _liability_date(self):
+        """The date the liability is read at: the one asked (Package liability at a
+        date), else today."""
+        return self.env.context.get("halley_liability_date") or fields.Date.context_today(self)
+
+    def _open_package_ids(self, package_ids=None):
+        """Packages whose movements up to the liability date leave sessions or
+        value owed, in one query (of ``package_ids`` only, if given)."""
+        where = SQL("date <= %s", fields.Date.to_date(self._liability_date()))
+        if package_ids is not None:
+            where = SQL("%s AND package_id IN %s", where, tuple(package_ids) or (None,))
+        for model_name, field_names in self._depends.items():  # what the view reads
+            self.env[model_name].flush_model(field_names)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT package_id
+                  FROM %s
+                 WHERE %s
+              GROUP BY package_id
+                HAVING SUM(sessions) <> 0 OR ROUND(SUM(amount)::numeric, 2) <> 0
+                """,
+                SQL.identifier(self._table),
+                where,
+            )
+        )
+        return [package_id for (package_id,) in rows]
+
+    def _compute_package_open(self):
+        open_ids = set(self._open_package_ids(self.package_id.ids))
+        for row in self:
+            row.package_open = row.package_id.id in open_ids
+
+    def _search_package_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search only for open or closed packages."))
+        positive = (operator == "=") == value
+        return [("package_id", "in" if positive else "not in", self._open_package_ids())]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

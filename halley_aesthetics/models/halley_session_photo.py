@@ -42,6 +42,11 @@ class HalleySessionPhoto(models.Model):
         help="The clinic may use this photo for marketing: only while the patient consents to "
         "marketing photos. Cleared when she withdraws that consent.",
     )
+    # The photo form offers "Use for marketing" only while she consents to it.
+    patient_marketing_consent = fields.Boolean(
+        related="patient_id.halley_marketing_photo_consent",
+        string="Marketing-photo consent",
+    )
     marketing_withdrawn_on = fields.Datetime(
         string="Marketing use withdrawn on",
         readonly=True,

@@ -64,11 +64,12 @@ class HalleyTreatmentSession(models.Model):
         for session in self:
             session.allergen_conflict_summary = "\n".join(session._allergen_conflict_lines()) or False
 
-    def _check_safe_to_start(self):
+    def _halley_start_refusals(self):
+        refusals = []
         for session in self:
             lines = session._allergen_conflict_lines()
             if lines:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "%(session)s cannot start: her chart says she is allergic to what it would use.\n"
                         "%(lines)s\nReplace the component in the session's consumption (Replace a component) "
@@ -77,7 +78,7 @@ class HalleyTreatmentSession(models.Model):
                         lines=bullets(lines),
                     )
                 )
-        return super()._check_safe_to_start()
+        return refusals + super()._halley_start_refusals()
 
     # ------------------------------------------------------------------ replaced components
 

@@ -123,14 +123,14 @@ class HalleyTreatmentSession(models.Model):
         suggest_only.write({"chart_answer": "yes"})
         withdraw.write({"chart_answer": False})
 
-    def _check_safe_to_start(self):
-        res = super()._check_safe_to_start()
+    def _halley_start_refusals(self):
+        refusals = super()._halley_start_refusals()
         for session in self:
             overridden = session.sudo().screening_ids.filtered(
                 lambda line: line.chart_answer == "yes" and line.answer == "no" and not (line.note or "").strip()
             )
             if overridden:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "%(patient)s's chart says yes to these questions of %(session)s: note why "
                         "the answer is no today (or correct her chart).\n%(questions)s",
@@ -139,4 +139,4 @@ class HalleyTreatmentSession(models.Model):
                         questions=bullets(overridden.mapped("question")),
                     )
                 )
-        return res
+        return refusals

@@ -127,16 +127,15 @@ class HalleyTreatmentSession(models.Model):
         )
         return True
 
-    def action_start(self):
-        self.check_access("write")
-        unreviewed = self.filtered(lambda s: s.state == "confirmed" and s.sudo().patient_answers_to_review)
-        if unreviewed:
-            raise UserError(
-                self.env._(
-                    "%(patient)s answered the screening of %(session)s from the patient portal: review "
-                    "her answers with her and confirm them (Confirm the patient's answers) before starting.",
-                    patient=unreviewed[0].patient_id.name,
-                    session=unreviewed[0].name,
-                )
+    def _halley_start_refusals(self):
+        refusals = [
+            self.env._(
+                "%(patient)s answered the screening of %(session)s from the patient portal: review "
+                "her answers with her and confirm them (Confirm the patient's answers) before starting.",
+                patient=session.patient_id.name,
+                session=session.name,
             )
-        return super().action_start()
+            for session in self
+            if session.sudo().patient_answers_to_review
+        ]
+        return refusals + super()._halley_start_refusals()

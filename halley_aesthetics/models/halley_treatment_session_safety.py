@@ -109,13 +109,20 @@ class HalleyTreatmentSession(models.Model):
         halley_treatment_session_consent.py): this opens the signing form."""
         return self.action_sign_consent()
 
-    def _check_safe_to_start(self):
+    def _halley_start_refusals(self):
+        """Everything that keeps these booked sessions from starting, one message
+        per thing, each in its own words: the screening (unanswered questions, hard
+        stops, warnings not acknowledged) and the procedure consent here; each
+        concern adds its own (her allergies, her chart, her answers from the
+        portal). Start refuses them all in one message, so that the practitioner
+        sees at once everything left to do."""
         self._sync_screening()  # questions added to the protocol since booking
+        refusals = []
         for session in self:
             lines = session.sudo().screening_ids
             unanswered = lines.filtered(lambda ln: not ln.answer)
             if unanswered:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "Screen the patient before starting %(session)s:\n%(questions)s",
                         session=session.name,
@@ -124,7 +131,7 @@ class HalleyTreatmentSession(models.Model):
                 )
             stops = lines.filtered(lambda ln: ln.flagged and ln.severity == "hard_stop")
             if stops:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "%(session)s cannot start: the screening has a hard stop. Do not treat; "
                         "discuss an alternative with the patient.\n%(questions)s",
@@ -136,7 +143,7 @@ class HalleyTreatmentSession(models.Model):
                 lambda ln: ln.flagged and ln.severity == "warning" and not ln.acknowledged
             )
             if warnings:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "Acknowledge the screening warnings of %(session)s before starting:\n"
                         "%(questions)s",
@@ -145,13 +152,21 @@ class HalleyTreatmentSession(models.Model):
                     )
                 )
             if not session.has_procedure_consent:
-                raise UserError(
+                refusals.append(
                     self.env._(
                         "The patient has not signed the consent to %(session)s: ask her to "
                         "sign it (Sign consent) before starting.",
                         session=session.name,
                     )
                 )
+        return refusals
+
+    def _check_safe_to_start(self):
+        """Refuse the Start of these booked sessions with everything missing, in one
+        message (one paragraph per refusal, its items one per line)."""
+        refusals = self._halley_start_refusals()
+        if refusals:
+            raise UserError("\n".join(refusals))
 
     # ------------------------------------------------------------------ workflow
 

@@ -113,6 +113,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.halley_no_show_count = counts.get(partner, 0)
 
+    def get_formview_id(self, access_uid=None):
+        """A patient opened by a clinic user from any screen (a session's patient,
+        an invoice's customer) opens in the clinic's patient form, as from Clinic >
+        Patients: her sessions, packages, chart and invoices, without the other
+        apps' badges (Sales, Purchases) on Odoo's contact form. Everyone else, and
+        every contact that is not a patient, opens Odoo's contact form."""
+        if len(self) == 1 and self.is_patient:
+            user = self.env["res.users"].browse(access_uid or self.env.uid)
+            if user.has_groups(CLINIC_GROUPS):
+                return self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id
+        return super().get_formview_id(access_uid=access_uid)
+
     def action_view_treatment_sessions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

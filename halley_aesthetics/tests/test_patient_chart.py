@@ -258,8 +258,9 @@ class TestPatientChart(HalleyCommon):
     def test_clinic_patient_form(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("halley_aesthetics.halley_patient_action")
         form_view = self.env.ref(PATIENT_FORM)
+        kanban_view = self.env.ref("halley_aesthetics.res_partner_view_kanban_halley_patient")
         self.assertEqual([tuple(view) for view in action["views"]],
-                         [(False, "kanban"), (False, "list"), (form_view.id, "form")])
+                         [(kanban_view.id, "kanban"), (False, "list"), (form_view.id, "form")])
         # Creating a patient from Clinic > Patients marks her a patient (billing registers patients).
         context = dict(eval(action["context"]))  # noqa: S307, PGH001 - the action's own literal context
         with Form(self.env["res.partner"].with_user(self.billing).with_context(**context), view=form_view) as form:

@@ -15,6 +15,8 @@ class HalleyPackageLiability(models.TransientModel):
             "halley_aesthetics.halley_package_ledger_action"
         )
         action["domain"] = [("date", "<=", self.date)]
+        # Packages closed by that day (nothing owed) are left out by default.
+        action["context"] = {"search_default_open": 1, "halley_liability_date": fields.Date.to_string(self.date)}
         action["display_name"] = self.env._("Package liability at %(date)s", date=self.date)
         action["name"] = action["display_name"]
         return action

@@ -30,8 +30,25 @@ registry.category("web_tour.tours").add("halley_photos_tour", {
         },
         {
             content: "Add a photo",
-            trigger: ".o_field_widget[name=photo_ids] .o-kanban-button-new",
+            trigger: ".o_field_widget[name=photo_ids] .o-kanban-button-new:contains('Add photo')",
             run: "click",
+        },
+        {
+            content: "The dialog reads Add photo",
+            trigger: ".modal .modal-title:contains('Add photo')",
+        },
+        {
+            content: "She has not consented to marketing photos: no marketing use offered",
+            trigger: ".modal .o_field_widget[name=phase]",
+            run() {
+                const modal = this.anchor.closest(".modal");
+                if (modal.querySelector("[name=use_for_marketing]")) {
+                    throw new Error("Use for marketing is offered without her marketing-photo consent");
+                }
+                if (/Create|Photos/.test(modal.querySelector(".modal-title").textContent)) {
+                    throw new Error(`the dialog's title: ${modal.querySelector(".modal-title").textContent}`);
+                }
+            },
         },
         {
             content: "The photo field opens the camera (its file input is hidden: checked, not clicked)",
