@@ -87,9 +87,10 @@ if ((local_server == 1 && is_root == 1)) && id postgres >/dev/null 2>&1; then
         as_postgres+=(-h "$DB_HOST")
     fi
     # psql -c does not interpolate -v variables: the queries go through standard input.
-    exists="$(printf "SELECT 1 FROM pg_roles WHERE rolname = :'role';\n" \
-              | "${as_postgres[@]}" -At -v role="$role" 2>/dev/null || true)"
-    if [ "$exists" != 1 ]; then
+    # Only when the postgres superuser reaches it through the socket (a server in a
+    # container, published on a TCP port, is left to its own set-up).
+    if exists="$(printf "SELECT 1 FROM pg_roles WHERE rolname = :'role';\n" \
+                 | "${as_postgres[@]}" -At -v role="$role" 2>/dev/null)" && [ "$exists" != 1 ]; then
         say "creating the PostgreSQL role $role (LOGIN CREATEDB)"
         if [ -n "${DB_PASSWORD:-}" ]; then
             printf "CREATE ROLE :\"role\" LOGIN CREATEDB PASSWORD :'password';\n" \
