@@ -7,6 +7,7 @@ header and footer, the clinic's name and phone, and the lots."""
 import http.cookiejar
 import json
 import os
+import re
 import shutil
 import subprocess
 import urllib.request
@@ -18,12 +19,18 @@ from .conftest import BAD_LOG_LINE, _free_port, wait_for_odoo
 
 # Nothing listens there: the address of another server, as web.base.url often is.
 ANOTHER_SERVER = "http://127.0.0.1:9"
+# Sometimes wkhtmltopdf's Qt opens a connection it never sends a request on; an Odoo
+# prefork worker drops such an idle connection after its socket timeout (2 s,
+# ODOO_HTTP_SOCKET_TIMEOUT) and Python's http.server logs it through werkzeug: Odoo's
+# own behaviour with any wkhtmltopdf, the PDF unharmed.
+IDLE_CONNECTION = re.compile(r" ERROR \S+ werkzeug: 127\.0\.0\.1 - - \[.*\] Request timed out: TimeoutError\('timed out'\)")
 
 
-@pytest.fixture
-def pdf_server(test_db, tmp_path):
+@pytest.fixture(params=["threaded", "prefork"])
+def pdf_server(request, test_db, tmp_path):
     """Odoo serving the test database as `make run` does (no test mode: reports are
-    PDFs), on a free port, one worker thread per request, no cron."""
+    PDFs), on a free port, no cron: threaded (`make run`), and with prefork workers
+    (`make loadtest`, the deployment)."""
     python, odoo_bin, conf = (os.environ.get(k) for k in ("HALLEY_PYTHON", "HALLEY_ODOO_BIN", "HALLEY_ODOO_CONF"))
     if not (python and odoo_bin and conf):
         pytest.fail("run through `make test`: HALLEY_PYTHON/HALLEY_ODOO_BIN/HALLEY_ODOO_CONF unset")
@@ -33,13 +40,14 @@ def pdf_server(test_db, tmp_path):
         proc = subprocess.Popen(
             [python, odoo_bin, "-c", conf, "-d", test_db, "--db-filter", f"^{test_db}$",
              "--http-port", str(port), "--http-interface", "127.0.0.1", "--max-cron-threads", "0",
-             "--log-level", "info"],
+             "--log-level", "info",
+             *(["--workers", "2", "--gevent-port", str(_free_port())] if request.param == "prefork" else [])],
             stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_odoo(f"{url}/web/login", log_file)
-        yield {"url": url, "db": test_db, "log": log_file}
+        yield {"url": url, "db": test_db, "log": log_file, "prefork": request.param == "prefork"}
     finally:
         proc.terminate()
         try:
@@ -108,7 +116,8 @@ def test_aftercare_sheet_pdf_from_a_running_server(pdf_server):
     assert company["phone"] and company["phone"] in text, text
     for lot in lots:
         assert lot in text, f"lot {lot} on the sheet:\n{text}"
-    bad = [line for line in pdf_server["log"].read_text().splitlines() if BAD_LOG_LINE.match(line)]
+    bad = [line for line in pdf_server["log"].read_text().splitlines()
+           if BAD_LOG_LINE.match(line) and not (pdf_server["prefork"] and IDLE_CONNECTION.search(line))]
     assert not bad, "\n".join(bad)
     assert f"GET /report/pdf/halley_aesthetics.report_halley_aftercare/{session['id']}" in \
         pdf_server["log"].read_text()
