@@ -77,7 +77,7 @@ class HalleyTreatmentSession(models.Model):
         "res.users",
         tracking=True,
         check_company=True,  # one of the session's company's users
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_practitioner_id(),
         domain=lambda self: [
             ("groups_id", "in", self.env.ref("halley_aesthetics.group_practitioner").id)
         ],

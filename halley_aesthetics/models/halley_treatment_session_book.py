@@ -1,9 +1,11 @@
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from pytz import timezone, utc
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import format_date
 
 from ..tools import CLINIC_NAMES
@@ -16,6 +18,35 @@ DEFAULT_HOURS = (9 * 60, 19 * 60)
 YEARS = (1900, 2200)
 
 
+def _appointment_book_lanes(blocks):
+    """Lay out the overlapping blocks of each column side by side, as Odoo's
+    calendar does: blocks that overlap, directly or through another one, form a
+    group; each block takes the first lane free at its start, and every block of
+    the group gets ``lanes`` equal shares of the column's width (``lane`` is its
+    own share, from the left). No block covers another one."""
+    by_column = defaultdict(list)
+    for block in blocks:
+        by_column[block["column"]].append(block)
+    for column_blocks in by_column.values():
+        column_blocks.sort(key=lambda b: (b["start"], -b["stop"], b["id"]))
+        group, group_stop, lane_stops = [], None, []
+        for block in [*column_blocks, None]:
+            if block is None or (group_stop is not None and block["start"] >= group_stop):
+                for member in group:
+                    member["lanes"] = len(lane_stops)
+                if block is None:
+                    break
+                group, group_stop, lane_stops = [], None, []
+            lane = next((i for i, stop in enumerate(lane_stops) if stop <= block["start"]), len(lane_stops))
+            if lane == len(lane_stops):
+                lane_stops.append(block["stop"])
+            else:
+                lane_stops[lane] = block["stop"]
+            block["lane"] = lane
+            group.append(block)
+            group_stop = max(group_stop or block["stop"], block["stop"])
+
+
 class HalleyTreatmentSession(models.Model):
     """The appointment book (Clinic > Sessions > Appointment book, the client action
     ``halley_appointment_book``): one day, one column per room or practitioner,
@@ -24,13 +55,24 @@ class HalleyTreatmentSession(models.Model):
     _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    def _default_practitioner_id(self):
+        """A new session's practitioner: the clicking user when she sees patients
+        (``res.users._halley_practitioner_domain``), else none. The appointment
+        book's practitioner view gives its column's practitioner in the context
+        (``default_practitioner_id``), which wins over this default."""
+        user = self.env.user
+        return user if user._halley_is_practitioner() else user.browse()
+
+    @api.model
     def appointment_book_day(self, day=None, by="room"):
         """What the appointment book shows of ``day`` (ISO date, default today in
         the user's time zone), per room (``by="room"``) or per practitioner:
         columns with their opening or working hours, the day's sessions (in the
         clinic's words), the rows' range in minutes since the user's midnight, and
         whether the user may book or move sessions. Times are minutes since the
-        day's local midnight; ``day_start`` is that midnight in UTC."""
+        day's local midnight; ``day_start`` is that midnight in UTC. Cancelled
+        sessions are not read. Overlapping blocks of a column share its width:
+        ``lane`` of ``lanes`` (see ``_appointment_book_lanes``)."""
         if by not in ("room", "practitioner"):
             raise UserError(self.env._("The appointment book shows rooms or practitioners."))
         self.check_access("read")
@@ -87,6 +129,7 @@ class HalleyTreatmentSession(models.Model):
                 "stop": stop,
                 "time": f"{local_start:%H:%M}–{local_stop:%H:%M}",
             })
+        _appointment_book_lanes(blocks)
         first = first // STEP * STEP
         last = min(-(-last // STEP) * STEP, 24 * 60)
         return {
@@ -125,7 +168,8 @@ class HalleyTreatmentSession(models.Model):
 
     @api.model
     def _appointment_book_columns(self, by, sessions):
-        """[{id, name, calendar}] of the user's companies' rooms or practitioners, and
+        """[{id, name, calendar}] of the user's companies' rooms or practitioners
+        (the users who see patients: ``res.users._halley_practitioner_domain``), and
         of those the day's sessions use (a column for sessions without a
         practitioner when there are some)."""
         companies = self.env.companies.ids
@@ -141,12 +185,16 @@ class HalleyTreatmentSession(models.Model):
                 {"id": room.id, "name": room.display_name, "calendar": room.sudo().halley_opening_calendar_id}
                 for room in rooms
             ]
-        group = self.env.ref("halley_aesthetics.group_practitioner")
+        Users = self.env["res.users"]
         used = {s["practitioner_id"][0] for s in sessions if s["practitioner_id"]}
-        users = self.env["res.users"].search(
-            ["|", "&", ("groups_id", "in", group.id), ("company_ids", "in", companies), ("id", "in", list(used))],
+        # sudo: the working hours decide who sees patients; only ids come back.
+        users = Users.sudo().search(
+            expression.OR([
+                expression.AND([[("company_ids", "in", companies)], Users._halley_practitioner_domain()]),
+                [("id", "in", list(used))],
+            ]),
             order="name, id",
-        )
+        ).sudo(False)
         columns = [
             {"id": user.id, "name": user.name, "calendar": user.sudo().halley_working_calendar_id}
             for user in users

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from ..tools import CLINIC_NAMES, CLINICIAN_GROUPS, check_domain_field_access
 from .halley_patient_chart import SEXES
@@ -6,6 +6,8 @@ from .halley_patient_chart import SEXES
 # The contact's window on her chart in the current company: field on the contact
 # -> field of halley.patient.chart. Read only, not stored on the contact: the chart
 # keeps them and is edited on its own form (practitioners may not write contacts).
+# The clinic's patient quick form (a patient created from a session) writes the
+# fields of CHART_QUICK_FIELDS through to her chart in the current company.
 CHART_FIELDS = {
     "halley_date_of_birth": "date_of_birth",
     "halley_sex": "sex",
@@ -18,6 +20,10 @@ CHART_FIELDS = {
     "halley_medicine_ids": "medicine_ids",
     "halley_uncoded_summary": "uncoded_summary",
 }
+CHART_QUICK_FIELDS = (
+    "halley_date_of_birth", "halley_sex", "halley_allergies", "halley_allergen_ids",
+    "halley_medication", "halley_medicine_ids",
+)
 
 
 class ResPartner(models.Model):
@@ -32,15 +38,15 @@ class ResPartner(models.Model):
         "halley.patient.chart", string="Chart", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS
     )
     halley_date_of_birth = fields.Date(
-        string="Date of birth", compute="_compute_halley_chart",
+        string="Date of birth", compute="_compute_halley_chart", inverse="_inverse_halley_chart",
         groups=CLINICIAN_GROUPS,
     )
     halley_age = fields.Integer(string="Age", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS)
     halley_sex = fields.Selection(
-        SEXES, string="Sex", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS,
+        SEXES, string="Sex", compute="_compute_halley_chart", inverse="_inverse_halley_chart", groups=CLINICIAN_GROUPS,
     )
     halley_allergies = fields.Text(
-        string="Allergies", compute="_compute_halley_chart",
+        string="Allergies", compute="_compute_halley_chart", inverse="_inverse_halley_chart",
         groups=CLINICIAN_GROUPS,
     )
     halley_salmon_allergy = fields.Boolean(
@@ -48,7 +54,7 @@ class ResPartner(models.Model):
         groups=CLINICIAN_GROUPS, help="Rejuran's PDRN is extracted from salmon germ cells.",
     )
     halley_medication = fields.Text(
-        string="Current medication", compute="_compute_halley_chart",
+        string="Current medication", compute="_compute_halley_chart", inverse="_inverse_halley_chart",
         groups=CLINICIAN_GROUPS,
     )
     halley_anticoagulant = fields.Boolean(
@@ -61,10 +67,10 @@ class ResPartner(models.Model):
     )
 
     halley_allergen_ids = fields.Many2many(
-        "halley.allergen", string="Coded allergies", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS,
+        "halley.allergen", string="Coded allergies", compute="_compute_halley_chart", inverse="_inverse_halley_chart", groups=CLINICIAN_GROUPS,
     )
     halley_medicine_ids = fields.Many2many(
-        "halley.medicine", string="Coded medicines", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS,
+        "halley.medicine", string="Coded medicines", compute="_compute_halley_chart", inverse="_inverse_halley_chart", groups=CLINICIAN_GROUPS,
     )
     halley_uncoded_summary = fields.Char(string="Not coded", compute="_compute_halley_chart", groups=CLINICIAN_GROUPS)
 
@@ -92,6 +98,32 @@ class ResPartner(models.Model):
             partner.halley_age = chart.age
             for name, chart_name in CHART_FIELDS.items():
                 partner[name] = chart[chart_name]
+
+    def _inverse_halley_chart(self):
+        """The quick form's chart fields, written to her chart in the current
+        company (made when there is something to write): one search, then the
+        chart's own create or write, its checks and tracking included."""
+        charts = self._halley_charts()
+        to_create = []
+        for partner in self:
+            vals = {}
+            for name in CHART_QUICK_FIELDS:
+                value = partner[name]
+                vals[CHART_FIELDS[name]] = [Command.set(value.ids)] if self._fields[name].type == "many2many" else value
+            chart = charts.get(partner.id)
+            if chart:
+                chart.write(vals)
+            elif any(partner[name] for name in CHART_QUICK_FIELDS):
+                to_create.append({"patient_id": partner.id, "company_id": self.env.company.id, **vals})
+        if to_create:
+            self.env["halley.patient.chart"].create(to_create)
+
+    def get_formview_id(self, access_uid=None):
+        # A patient opened from a session's Patient field (whose context asks for
+        # the quick form to create one): the clinic's full patient form.
+        if self.env.context.get("halley_patient_form") and len(self) == 1 and self.is_patient:
+            return self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id
+        return super().get_formview_id(access_uid=access_uid)
 
     def action_open_halley_chart(self):
         """Her chart in this clinic, with its notes (made when first opened)."""

@@ -29,6 +29,8 @@ from . import test_chair
 from . import test_ui_chair
 from . import test_booking_hours
 from . import test_ui_book
+from . import test_book_layout
+from . import test_ui_signature_fits
 from . import test_signed_consent
 from . import test_session_photos
 from . import test_chinese

@@ -208,7 +208,7 @@ class TestBookingHours(HalleyBookingMixin, HalleyCommon):
             blocks["T Patient Grace · T Rejuran Skin Healer"],
             {"id": booked.id, "name": "T Patient Grace · T Rejuran Skin Healer", "state": "confirmed",
              "state_label": "Confirmed", "column": self.room.id, "start": 10 * 60, "stop": 10 * 60 + 50,
-             "time": "10:00–10:50"},
+             "time": "10:00–10:50", "lane": 0, "lanes": 1},
         )
         self.assertEqual(blocks["T Patient Aisha · T Rejuran Skin Healer"]["column"], self.room_b.id)
         self.assertEqual((day["first"], day["last"]), (9 * 60, 19 * 60))

@@ -14,7 +14,8 @@ const STORAGE_KEY = "halley_appointment_book";
 /**
  * The appointment book: one day, one column per room (or per practitioner), rows
  * of 15 minutes over the opening hours, each session a block over its time,
- * coloured by state. A click on a free slot opens a new session there; a block
+ * coloured by state (cancelled sessions are not drawn), overlapping blocks side
+ * by side. A click on a free slot opens a new session there; a block
  * dragged to another slot or column moves the session through the ORM (the
  * model refuses clashes and closed hours, and the book reloads the day).
  */
@@ -72,7 +73,13 @@ export class AppointmentBook extends Component {
         const { first, step } = this.state.data;
         const top = ((session.start - first) / step) * ROW_HEIGHT;
         const height = Math.max(((session.stop - session.start) / step) * ROW_HEIGHT - 2, ROW_HEIGHT - 2);
-        return `top: ${top}px; height: ${height}px;`;
+        // Overlapping sessions share the column's width side by side (the server's
+        // lanes, as Odoo's calendar lays out its events): no block covers another.
+        const lanes = session.lanes || 1;
+        const share = 100 / lanes;
+        const left = `calc(${share * (session.lane || 0)}% + 2px)`;
+        const width = `calc(${share}% - 4px)`;
+        return `top: ${top}px; height: ${height}px; left: ${left}; width: ${width};`;
     }
 
     at(minute) {

@@ -17,6 +17,20 @@ export class DrawOnlySignatureDialog extends SignatureDialog {
  * (no name to write from: the name is a field of the form).
  */
 export class DrawOnlySignatureField extends SignatureField {
+    /**
+     * The box takes the form's width up to its configured size, keeping its
+     * ratio: on a tablet (820 px) or a phone (390 px) it fits the dialog, where
+     * Odoo's fixed width (540 px for a height of 180) overflows it.
+     */
+    get sizeStyle() {
+        let { width, height } = this.props;
+        if (!width && !height) {
+            return "";
+        }
+        width = width ? Math.min(width, this.displaySignatureRatio * (height || width)) : height * this.displaySignatureRatio;
+        return `width: 100%; max-width: ${width}px; height: auto; aspect-ratio: ${this.displaySignatureRatio};`;
+    }
+
     onClickSignature() {
         if (this.props.readonly) {
             return;
