@@ -22,9 +22,14 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _sanitize_cookies(cls, cookies):
         res = super()._sanitize_cookies(cookies)
-        lang = cls._halley_patient_lang()
-        if lang:
-            cookies["frontend_lang"] = lang
+        # Only a cookie that differs from the session's language (the user's since
+        # login) can take the page away from it: no query for any other request.
+        cookie_lang = cookies.get("frontend_lang")
+        session = getattr(request, "session", None) if request else None
+        if cookie_lang and session and session.get("uid") and cookie_lang != session.context.get("lang"):
+            lang = cls._halley_patient_lang()
+            if lang:
+                cookies["frontend_lang"] = lang
         return res
 
     @classmethod
