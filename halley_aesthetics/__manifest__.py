@@ -61,9 +61,12 @@
     "assets": {
         "web.assets_backend": [
             "halley_aesthetics/static/src/**/*",
+            # The patient portal's script: the portal's (frontend) bundle only.
+            ("remove", "halley_aesthetics/static/src/portal/**/*"),
         ],
         "web.assets_frontend": [
             "halley_aesthetics/static/src/signature_draw/signature_draw.scss",
+            "halley_aesthetics/static/src/portal/halley_portal_home_counters.js",
         ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",

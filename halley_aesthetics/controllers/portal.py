@@ -56,6 +56,29 @@ class HalleyPatientPortal(CustomerPortal):
             or "UTC"
         )
 
+    def _halley_use_patient_lang(self, session_sudo):
+        """Her reminder's link opens her page without login (its access token): a
+        visitor who is not logged in reads it in the patient's language, as her
+        emails are written, not in the browser's. A logged-in user reads the portal
+        in her own language (``ir.http._halley_patient_lang``). Returns the session
+        to render, read in that language."""
+        if not request.env.user._is_public():
+            return session_sudo
+        lang = request.env["res.lang"]._get_data(code=session_sudo.patient_id.halley_document_lang)
+        if lang.code and lang.code != request.lang.code:
+            request.lang = lang
+            request.update_context(lang=lang.code)
+            session_sudo = session_sudo.with_context(lang=lang.code)
+        return session_sudo
+
+    def _prepare_portal_layout_values(self):
+        """Every portal page knows whether its reader is a patient of the clinic:
+        her home then shows only the entries she has documents of (no empty "Your
+        Orders" or "Invoices" card, see ``halley_portal_home_counters.js``)."""
+        values = super()._prepare_portal_layout_values()
+        values["halley_is_patient"] = bool(request.env.user.partner_id.sudo().is_patient)
+        return values
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         Session, Package = request.env[SESSION], request.env[PACKAGE]
@@ -99,6 +122,7 @@ class HalleyPatientPortal(CustomerPortal):
             session_sudo = self._halley_check_session(session_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        session_sudo = self._halley_use_patient_lang(session_sudo)
         return self._halley_render_treatment(session_sudo, access_token, message=message, **kwargs)
 
     def _halley_render_treatment(self, session_sudo, access_token, message=None, error=None, submitted=None, **kwargs):
@@ -164,6 +188,7 @@ class HalleyPatientPortal(CustomerPortal):
         try:
             session_sudo._halley_portal_answer_screening(answers)
         except UserError as error:
+            session_sudo = self._halley_use_patient_lang(session_sudo)
             return self._halley_render_treatment(
                 session_sudo, access_token, error=error.args[0],
                 submitted={key: (answer, note or "") for key, (answer, note) in answers.items()},

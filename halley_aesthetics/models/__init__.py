@@ -2,6 +2,7 @@ from . import base
 from . import ir_actions_act_window
 from . import ir_attachment
 from . import ir_actions_report
+from . import ir_http
 from . import res_company
 from . import res_config_settings
 from . import res_partner

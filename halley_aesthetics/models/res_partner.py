@@ -3,7 +3,7 @@ import io
 import json
 import zipfile
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
@@ -137,6 +137,20 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------------ PDPA
+
+    def action_halley_portal_invite(self):
+        """Invite to the patient portal: Odoo's portal wizard with her in it, her
+        line saved so that its Grant Access button works at once (the wizard's
+        buttons act on saved lines, as the contact's gear menu action prepares
+        them). Whoever may manage contacts' portal access may invite (the wizard's
+        own access rights)."""
+        self.ensure_one()
+        if not self.is_patient:
+            raise UserError(self.env._("%(name)s is not a patient of the clinic.", name=self.display_name))
+        wizard = self.env["portal.wizard"].create({"partner_ids": [Command.set(self.ids)]})
+        action = wizard._action_open_modal()
+        action["name"] = self.env._("Invite to the patient portal")
+        return action
 
     def _halley_consents(self):
         return self.env["halley.session.consent"].search([("patient_id", "in", self.ids)])

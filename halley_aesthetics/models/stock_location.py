@@ -11,6 +11,17 @@ class StockLocation(models.Model):
         string="Treatment room",
         help="Sessions take place in this room and consume its stock.",
     )
+    patient_label = fields.Char(
+        string="Name for patients",
+        translate=True,
+        help="The room's name as patients read it, in each language (on the patient portal "
+        "and the aftercare sheet). Empty: the room's name.",
+    )
+    room_patient_name = fields.Char(
+        compute="_compute_room_patient_name",
+        string="Room (for patients)",
+        help="What a patient reads: the name for patients in her language, else the room's name.",
+    )
     halley_orderpoint_ids = fields.One2many(
         "stock.warehouse.orderpoint",
         "location_id",
@@ -26,6 +37,12 @@ class StockLocation(models.Model):
         help="When sessions may take place in this room (its time zone, days and hours, "
         "and its closures). Empty: the room is never closed.",
     )
+
+    @api.depends("patient_label", "name")
+    @api.depends_context("lang")
+    def _compute_room_patient_name(self):
+        for room in self:
+            room.room_patient_name = (room.patient_label or "").strip() or room.name
 
     @api.depends("is_treatment_room", "name")
     @api.depends_context(CLINIC_NAMES)

@@ -45,3 +45,4 @@ from . import test_hostile_methods
 from . import test_walls
 from . import test_hostile_portal
 from . import test_screens
+from . import test_portal_language

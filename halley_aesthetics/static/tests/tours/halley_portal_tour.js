@@ -17,6 +17,19 @@ registry.category("web_tour.tours").add("halley_portal_previsit_tour", {
     url: "/my",
     steps: () => [
         {
+            content: "Her home: the clinic's logo, and once counted, no empty Your Orders entry",
+            trigger: ".o_portal_my_home:not(:has(.o_portal_doc_spinner)) a[href='/my/treatments']:visible",
+            run() {
+                if (!document.querySelector("header img[src*='/logo.png?company=']")) {
+                    throw new Error("The clinic's logo is missing");
+                }
+                const orders = document.querySelector(".o_portal_index_card a[href='/my/orders']");
+                if (orders && orders.closest(".o_portal_index_card:not(.d-none)")) {
+                    throw new Error("A patient without orders reads Your Orders");
+                }
+            },
+        },
+        {
             content: "Open her treatments from /my",
             trigger: ".o_portal_index_card a[href='/my/treatments']",
             run: "click",
