@@ -33,6 +33,7 @@ from . import halley_treatment_session_consent
 from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
+from . import halley_treatment_session_words
 from . import halley_treatment_session_reminder
 # Hours before double bookings: Confirm and moves wait for their booking turns
 # (booking) before anything is read, the hours included.
@@ -53,6 +54,7 @@ from . import halley_patient_access_log
 from . import halley_patient_package
 from . import halley_patient_package_line
 from . import account_move
+from . import account_move_words
 from . import account_move_line
 from . import account_chart_template
 # SQL views over the tables above: last.

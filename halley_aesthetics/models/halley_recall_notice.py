@@ -179,9 +179,12 @@ class HalleyRecallNotice(models.Model):
                         )
                         for date, lot, protocol in uses
                     )
+                    # Her name starts the message: the text the manager edits has no
+                    # placeholder to get wrong (see halley.lot.recall's body).
+                    greeting = Markup("<p>%s</p>") % for_patient.env._("Dear %(patient)s,", patient=patient.name)
                     rendered = Markup(for_patient._halley_render_body(lead.recall_body, patient))
                     message = lead.with_context(mail_notify_force_send=False).message_post(
-                        body=rendered + details,
+                        body=greeting + rendered + details,
                         subject=lead.recall_subject,
                         author_id=lead.user_id.partner_id.id,
                         partner_ids=patient.ids,

@@ -92,3 +92,15 @@ class ProductTemplate(models.Model):
         if self.clinic_role == "package":
             accounts["income"] = self.env.company._halley_get_deferred_account()
         return accounts
+
+    @api.depends_context("display_default_code")
+    def _compute_display_name(self):
+        """Odoo's variants leave out their internal reference when the context says
+        ``display_default_code=False``, as the clinic's screens ask (the protocol's
+        treatment, a package's product); templates, which Odoo always shows with
+        it, follow the same key. Without the key: Odoo's "[CODE] Name"."""
+        if self.env.context.get("display_default_code", True):
+            return super()._compute_display_name()
+        for template in self:
+            template.display_name = template.name or False
+        return None

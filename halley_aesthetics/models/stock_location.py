@@ -44,18 +44,39 @@ class StockLocation(models.Model):
         for room in self:
             room.room_patient_name = (room.patient_label or "").strip() or room.name
 
-    @api.depends("is_treatment_room", "name")
-    @api.depends_context(CLINIC_NAMES)
+    @api.depends("is_treatment_room", "name", "usage", "warehouse_id.lot_stock_id", "warehouse_id.name")
+    @api.depends_context(CLINIC_NAMES, "lang")
     def _compute_display_name(self):
         """On the clinic's screens (``halley_clinic_names`` in the context), a
-        treatment room reads as its own name ("Treatment Room 1"); everywhere else,
-        Inventory's screens included, as Odoo's full name ("WH/Stock/Treatment Room 1")."""
-        rooms = self.browse()
+        treatment room reads as its own name ("Treatment Room 1") and a warehouse's
+        stock as the clinic's store ("Store room", with the warehouse's name when
+        the company has several); everywhere else, Inventory's screens included, as
+        Odoo's full name ("WH/Stock/Treatment Room 1", "WH/Stock")."""
+        rooms = stores = self.browse()
         if self.env.context.get(CLINIC_NAMES):
             rooms = self.filtered("is_treatment_room")
-        res = super(StockLocation, self - rooms)._compute_display_name()
+            stores = (self - rooms).filtered(
+                lambda location: location.usage == "internal" and location.warehouse_id.lot_stock_id == location
+            )
+        res = super(StockLocation, self - rooms - stores)._compute_display_name()
         for room in rooms:
             room.display_name = room.name
+        if stores:
+            companies = stores.sudo().warehouse_id.company_id
+            several = {
+                company.id
+                for company, count in self.env["stock.warehouse"].sudo()._read_group(
+                    [("company_id", "in", companies.ids)], ["company_id"], ["__count"]
+                )
+                if count > 1
+            }
+            for store in stores:
+                warehouse = store.sudo().warehouse_id
+                store.display_name = (
+                    self.env._("Store room (%(warehouse)s)", warehouse=warehouse.name)
+                    if warehouse.company_id.id in several
+                    else self.env._("Store room")
+                )
         return res
 
     @api.model_create_multi

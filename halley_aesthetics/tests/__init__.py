@@ -18,6 +18,7 @@ from . import test_role_matrix
 from . import test_workflow_integrity
 from . import test_warehouse_types
 from . import test_clinic_words
+from . import test_words_not_codes
 from . import test_protocol_form
 from . import test_attendance
 from . import test_booking

@@ -89,10 +89,11 @@ class TestAftercare(HalleyPackageCommon):
         self.assertEqual((sheet.res_model, sheet.res_id), (session._name, session.id), "the sheet stays on the session")
         self.assertTrue(sheet.name.startswith(self._sheet_name(session) + "."), sheet.name)
         content = sheet.raw.decode()
-        for expected in ("T Patient Grace", "T Rejuran Skin Healer", "Dr. Test", session.name,
+        for expected in ("T Patient Grace", "T Rejuran Skin Healer", "Dr. Test",
                          "No sauna for two days.", "Massage small bumps gently.", "TRJ-EARLY", "TNUMB-1",
                          "+65 6123 4567"):
             self.assertIn(expected, content)
+        self.assertNotIn(session.name, content, "her sheet names the treatment and the day, not the session's code")
         self.assertNotIn("TRJ-LATE", content)
         self.assertNotIn(FALLBACK, content)
         # The session's Aftercare tab opens the sheet itself.

@@ -148,10 +148,12 @@ class TestChinese(ChineseClinicCase):
         self.assertTrue(lots)
         self.manager.lang = "en_US"
         Notice = self.env["halley.recall.notice"].with_user(self.manager)
-        notices = Notice._halley_notify(lots, "Recall", "<p>Dear {{ object.name }},</p>")
+        notices = Notice._halley_notify(lots, "Recall", "<p>Please call the clinic.</p>")
         self.env["halley.recall.notice"]._cron_post_recall_messages()
         message = notices[:1].message_id
-        self.assertIn("Dear Tan Mei Ling", message.body)
+        # The recall writes her name itself: the text the manager edited has no placeholder.
+        self.assertEqual(message.body.count("Tan Mei Ling"), 1)
+        self.assertNotIn("{{", message.body)
         self.assertIn("批号", message.body)
         self.assertIn("您于 2026年11月24日 接受的婴儿针治疗", message.body)
         self.assertNotIn("your Rejuran Skin Healer session", message.body)

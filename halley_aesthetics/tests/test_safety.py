@@ -197,9 +197,10 @@ class TestSafety(HalleyPackageCommon):
         )
         html = html.decode()
         for expected in ("T Patient Grace", "T Anticoagulants?", "Aspirin", "Dr. Test", "TRJ-EARLY", "TNUMB-1",
-                         "Tolerated well", session.name):
+                         "Tolerated well", session._treatment_record_title()):
             self.assertIn(expected, html)
         self.assertNotIn("TRJ-LATE", html)
+        self.assertNotIn(session.name, html, "the treatment and its day, not the session's code")
 
     # ------------------------------------------------------------------ follow-up
 

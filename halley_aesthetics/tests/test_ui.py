@@ -15,6 +15,8 @@ class TestSessionUi(HalleyUiCase):
             [
                 {
                     "name": "Tour Rejuran vial",
+                    # Searched by the staff, never shown on the session (the tour checks it).
+                    "default_code": "TOUR-RJ-2",
                     "is_storable": True,
                     "tracking": "lot",
                     "use_expiration_date": True,

@@ -34,7 +34,8 @@ class HalleyLotRecall(models.TransientModel):
     )
     body = fields.Html(
         default=lambda self: self._default_template().body_html,
-        help="Sent to each patient, followed by the product, lot and dates of her sessions.",
+        help="Sent to each patient after \"Dear <her name>,\", followed by the product, lot and "
+        "dates of her sessions.",
     )
 
     @api.model

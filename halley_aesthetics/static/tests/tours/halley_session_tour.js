@@ -114,6 +114,10 @@ registry.category("web_tour.tours").add("halley_session_tour", {
             trigger: ".o_field_widget[name=move_ids] .o_data_row:contains('Tour Rejuran vial') .o_tag:contains('TOUR-EARLY')",
         },
         {
+            content: "The vial reads by its name: its internal reference is not shown",
+            trigger: ".o_field_widget[name=move_ids]:not(:has(.o_data_row:contains('TOUR-RJ-2')))",
+        },
+        {
             content: "The practitioner used 7 g of cream instead of 5",
             trigger: ".o_field_widget[name=move_ids] .o_data_row:contains('Tour cream') td[name=quantity]",
             run: "click",
@@ -148,6 +152,10 @@ registry.category("web_tour.tours").add("halley_session_tour", {
         },
         {
             trigger: ".o_field_widget[name=used_line_ids] .o_data_row:contains('TOUR-EARLY')",
+        },
+        {
+            content: "The used lines read the vial by its name too",
+            trigger: ".o_field_widget[name=used_line_ids]:not(:has(.o_data_row:contains('TOUR-RJ-2')))",
         },
         {
             trigger: ".o_field_widget[name=used_line_ids] .o_data_row:contains('Tour cream'):contains('7.00')",
