@@ -41,3 +41,4 @@ from . import test_hostile_fields
 from . import test_hostile_methods
 from . import test_walls
 from . import test_hostile_portal
+from . import test_clinic_time
