@@ -69,5 +69,6 @@
             "halley_aesthetics/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
 }
