@@ -47,8 +47,13 @@ def _valid(tz):
 
 
 def localize(value, tz):
-    """A naive UTC datetime as an aware datetime in ``tz``."""
-    return pytz.utc.localize(value.replace(tzinfo=None)).astimezone(pytz.timezone(tz or "UTC"))
+    """A naive UTC datetime as an aware datetime in ``tz`` (in UTC at the very
+    edge of the calendar, 9999-12-31 23:00, which has no later local time)."""
+    utc_value = pytz.utc.localize(value.replace(tzinfo=None))
+    try:
+        return utc_value.astimezone(pytz.timezone(tz or "UTC"))
+    except OverflowError:
+        return utc_value
 
 
 def _lang(env, lang_code=None):

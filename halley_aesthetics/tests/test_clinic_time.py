@@ -100,6 +100,9 @@ class TestClinicTime(HalleyPackageCommon):
         self.assertEqual(format_local(self.env, START, "Asia/Singapore", lang_code="en_US"), "12/08/2026 11:00")
         self.assertEqual(format_local(self.env, START, "Asia/Singapore", lang_code="zh_CN"), "2026年12月08日 11时00分")
         self.assertEqual(format_local(self.env, START, "Europe/Brussels", lang_code="en_GB", time_only=True), "04:00")
+        # The calendar's last hour has no later local time: written in UTC, not refused.
+        self.assertEqual(format_local(self.env, datetime(9999, 12, 31, 23, 0), "Asia/Singapore", lang_code="en_GB"),
+                         "31/12/9999 23:00")
 
     # ------------------------------------------------------------------ the reminder
 
