@@ -72,5 +72,6 @@
             "halley_aesthetics/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

@@ -49,12 +49,8 @@ class HalleyPatientPortal(CustomerPortal):
         return session_sudo
 
     def _halley_tz(self, session_sudo):
-        return (
-            session_sudo.patient_id.tz
-            or session_sudo.company_id.partner_id.tz
-            or request.env.user.tz
-            or "UTC"
-        )
+        # Her time zone, else her clinic's: never the browser's nor the server's.
+        return session_sudo._halley_tz()
 
     def _halley_use_patient_lang(self, session_sudo):
         """Her reminder's link opens her page without login (its access token): a

@@ -34,6 +34,7 @@ from . import halley_treatment_session_package
 from . import halley_treatment_session_billing
 from . import halley_treatment_session_aftercare
 from . import halley_treatment_session_words
+from . import halley_treatment_session_time
 from . import halley_treatment_session_reminder
 # Hours before double bookings: Confirm and moves wait for their booking turns
 # (booking) before anything is read, the hours included.

@@ -3,9 +3,10 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
+from ..clinic_time import format_local, text_tz
 from ..tools import CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
 from .halley_lot_recall_patient import RECALL_USAGE_SQL
 
@@ -159,6 +160,7 @@ class HalleyRecallNotice(models.Model):
         for_patient = as_sender.with_context(
             lang=patient._halley_lang(lead.company_id) if patient.lang else lead.user_id.lang
         )
+        tz = text_tz(lead.company_id, patient)
         try:
             with self.env.cr.savepoint():
                 if lead.email:
@@ -175,7 +177,8 @@ class HalleyRecallNotice(models.Model):
                             product=lot.product_id.with_context(lang=for_patient.env.lang).name,
                             lot=lot.name,
                             treatment=protocol.with_context(lang=for_patient.env.lang).clinic_name,
-                            date=format_date(for_patient.env, date, date_format=for_patient.env._("d MMM y")),
+                            # Her day (her time zone, else the clinic's), not the sender's.
+                            date=format_local(for_patient.env, date, tz, pattern=for_patient.env._("d MMM y")),
                         )
                         for date, lot, protocol in uses
                     )

@@ -2,8 +2,9 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date, format_datetime
+from odoo.tools import SQL
 
+from ..clinic_time import format_local, localize, text_tz
 from ..images import check_signature
 from ..tools import check_session_open, check_workflow_fields, lock_rows
 
@@ -310,15 +311,17 @@ class HalleySessionConsent(models.Model):
         name = name or session.patient_id.name
         if not signed_on:
             return self.env._("%(name)s already signed this consent.", name=name)
-        tz = self.env.context.get("tz") or self.env.user.tz or session.company_id.partner_id.tz or "UTC"
-        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), signed_on)
-        today = fields.Datetime.context_timestamp(self.with_context(tz=tz), fields.Datetime.now()).date()
-        time = format_datetime(self.env, signed_on, tz=tz, dt_format="HH:mm")
+        # Read by the patient (portal) or the clinic's staff: her time zone, else
+        # the clinic's; never the server's.
+        tz = text_tz(session.company_id, session.patient_id)
+        local = localize(signed_on, tz)
+        today = localize(fields.Datetime.now(), tz).date()
+        time = format_local(self.env, signed_on, tz, time_only=True)
         if local.date() == today:
             return self.env._("%(name)s already signed this consent at %(time)s.", name=name, time=time)
         return self.env._(
             "%(name)s already signed this consent on %(date)s at %(time)s.",
-            name=name, time=time, date=format_datetime(self.env, signed_on, tz=tz, dt_format="d MMM y"),
+            name=name, time=time, date=format_local(self.env, signed_on, tz, date_only=True),
         )
 
     def _check_signed_kept(self, vals):
@@ -344,7 +347,8 @@ class HalleySessionConsent(models.Model):
 
     def _signed_on_label(self):
         self.ensure_one()
-        return fields.Datetime.context_timestamp(self, self.signed_on).strftime("%d %b %Y %H:%M")
+        session = self.sudo().session_id
+        return format_local(self.env, self.signed_on, text_tz(session.company_id, session.patient_id))
 
     def _check_audit_fields(self, vals):
         check_workflow_fields(
@@ -359,12 +363,10 @@ class HalleySessionConsent(models.Model):
         session = self.sudo().session_id
         patient = session.patient_id
         env = self.with_context(lang=patient._halley_lang(session.company_id)).env
-        tz = patient.tz or session.company_id.partner_id.tz or self.env.user.tz or "UTC"
-        day = fields.Datetime.context_timestamp(session.with_context(tz=tz), session.scheduled_start).date()
         return env._(
             "Consent - %(patient)s - %(date)s",
             patient=(patient.name or "").replace("/", "-"),
-            date=format_date(env, day, date_format="d MMM y"),
+            date=session.with_env(env)._halley_when(pattern=env._("d MMM y")),
         )
 
     def _halley_attach_signed_pdf(self):

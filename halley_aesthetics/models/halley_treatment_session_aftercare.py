@@ -2,7 +2,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval, time
 
 from ..tools import CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
@@ -71,15 +70,20 @@ class HalleyTreatmentSession(models.Model):
         self.ensure_one()
         patient = self.patient_id
         session = self.with_context(lang=patient._halley_lang(self.company_id))
-        tz = patient.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
-        day = fields.Datetime.context_timestamp(session.with_context(tz=tz), self.scheduled_start).date()
         return session.env._(
             "Aftercare - %(patient)s - %(date)s",
             patient=(patient.name or "").replace("/", "-"),
-            # The day as her language writes it (a date pattern its translators set:
-            # "d MMM y" reads 26 Nov 2026, "y年M月d日" 2026年11月26日).
-            date=format_date(session.env, day, date_format=session.env._("d MMM y")),
+            date=session._aftercare_day_label(),
         )
+
+    def _aftercare_day_label(self):
+        """The session's day on her aftercare sheet and in its file name, the same:
+        in her time zone (else the clinic's), as her language writes it in words (a
+        date pattern its translators set: "d MMM y" reads 26 Nov 2026, "y年M月d日"
+        2026年11月26日; a file name cannot hold the slashes of 26/11/2026). In the
+        language of ``self``'s environment."""
+        self.ensure_one()
+        return self._halley_when(pattern=self.env._("d MMM y"))
 
     def action_open_aftercare_sheet(self):
         """The aftercare sheet as the patient received it: the PDF itself, in a new

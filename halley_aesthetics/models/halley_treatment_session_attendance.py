@@ -1,6 +1,5 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
 
 
 class HalleyTreatmentSession(models.Model):
@@ -54,7 +53,7 @@ class HalleyTreatmentSession(models.Model):
                     self.env._(
                         "%(session)s is booked for %(when)s: record a no-show once its time has come.",
                         session=session.display_name,
-                        when=format_datetime(self.env, session.scheduled_start, dt_format="d MMM y, HH:mm"),
+                        when=session._halley_when(tz=session._halley_clinic_tz()),
                     )
                 )
         self.action_cancel()

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_date
+from odoo.tools import float_compare
 
 from ..tools import lock_rows
 
@@ -126,11 +126,10 @@ class HalleyTreatmentSession(models.Model):
         self.ensure_one()
         patient = self.patient_id
         lang = patient._halley_lang(self.company_id)
-        tz = patient.tz or self.company_id.partner_id.tz or self.env.context.get("tz") or "UTC"
-        day = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.scheduled_start)
+        in_her_lang = self.with_context(lang=lang)
         words = [
             self.protocol_id.with_context(lang=lang).clinic_name,
-            format_date(self.env, day.date(), lang_code=lang, date_format=self.with_context(lang=lang).env._("d MMM y")),
+            in_her_lang._halley_when(pattern=in_her_lang.env._("d MMM y")),
             self.practitioner_id.name,
         ]
         return ", ".join(word for word in words if word)

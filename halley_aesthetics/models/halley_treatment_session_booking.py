@@ -1,7 +1,8 @@
-from odoo import api, fields, models, sql_db
+from odoo import api, models, sql_db
 from odoo.modules import module as odoo_module
 from odoo.tools import format_date
 
+from ..clinic_time import localize
 from ..tools import (
     BOOKING_PATIENT_LOCK_KEY,
     BOOKING_PRACTITIONER_LOCK_KEY,
@@ -234,7 +235,7 @@ class HalleyTreatmentSession(models.Model):
         return messages
 
     def _booking_clash_message(self, kind, other, shown):
-        """The clash in the clinic's words, in the user's time zone; the other
+        """The clash in the clinic's words, in the clinic's time zone; the other
         session's patient and treatment only if the user may read it."""
         mine = self.sudo()
         room, practitioner, patient = mine.room_id.name, mine.practitioner_id.name, mine.patient_id.name
@@ -247,8 +248,9 @@ class HalleyTreatmentSession(models.Model):
                     practitioner=practitioner,
                 )
             return self.env._("%(patient)s already has a session at that time: choose another time.", patient=patient)
-        start = fields.Datetime.context_timestamp(self, other.scheduled_start)
-        stop = fields.Datetime.context_timestamp(self, other.scheduled_end or other.scheduled_start)
+        tz = mine._halley_clinic_tz()
+        start = localize(other.scheduled_start, tz)
+        stop = localize(other.scheduled_end or other.scheduled_start, tz)
         hours = {"start": start.strftime("%H:%M"), "end": stop.strftime("%H:%M")}
         date = format_date(self.env, start.date(), date_format=self.env._("d MMM y"))
         treatment = other.protocol_id.clinic_name or other.treatment_product_id.name

@@ -4,7 +4,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
 
 # Bounds a clinic would defend, on every path (drafts included, and a booked
 # session moved):
@@ -65,7 +64,7 @@ class HalleyTreatmentSession(models.Model):
                 continue
             values = {
                 "session": session.display_name,
-                "start": format_datetime(self.env, start, dt_format="d MMM y, HH:mm"),
+                "start": session._halley_when(start, tz=session._halley_clinic_tz()),
             }
             if start < EARLIEST_START:
                 raise ValidationError(
@@ -85,7 +84,7 @@ class HalleyTreatmentSession(models.Model):
                 )
             if not end:
                 continue
-            values["end"] = format_datetime(self.env, end, dt_format="d MMM y, HH:mm")
+            values["end"] = session._halley_when(end, tz=session._halley_clinic_tz())
             if end <= start:
                 raise ValidationError(
                     self.env._(

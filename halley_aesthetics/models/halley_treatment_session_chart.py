@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..clinic_time import localize
 from ..tools import CLINICIAN_GROUPS, bullets
 
 
@@ -106,7 +107,7 @@ class HalleyTreatmentSession(models.Model):
         answered = {}
         for session in sessions:
             chart = by_key.get((session.patient_id.id, session.company_id.id))
-            on_date = fields.Datetime.context_timestamp(session, session.scheduled_start).date()
+            on_date = localize(session.scheduled_start, session._halley_clinic_tz()).date()
             answered[session] = chart._screening_answers(on_date) if chart else set()
         suggest_and_answer = lines.browse()
         suggest_only = lines.browse()

@@ -3,9 +3,11 @@ from datetime import timedelta
 
 from pytz import utc
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
+
+from ..clinic_time import localize
 
 # A session in these states is refused outside the hours when moved.
 HOURS_STATES = ("confirmed", "in_progress")
@@ -102,14 +104,14 @@ class HalleyTreatmentSession(models.Model):
 
     def _booking_hours_message(self, kind, name, stretches):
         """Why the session cannot take place then, with the room's or practitioner's
-        hours that day, in the user's time zone."""
-        start = fields.Datetime.context_timestamp(self, self.scheduled_start)
-        stop = fields.Datetime.context_timestamp(self, max(self.scheduled_end or self.scheduled_start,
-                                                           self.scheduled_start))
+        hours that day, in the clinic's time zone."""
+        tz = self._halley_clinic_tz()
+        start = localize(self.scheduled_start, tz)
+        stop = localize(max(self.scheduled_end or self.scheduled_start, self.scheduled_start), tz)
         day_hours = []
         for open_, close in stretches:
-            local_open = fields.Datetime.context_timestamp(self, open_.astimezone(utc).replace(tzinfo=None))
-            local_close = fields.Datetime.context_timestamp(self, close.astimezone(utc).replace(tzinfo=None))
+            local_open = localize(open_.astimezone(utc).replace(tzinfo=None), tz)
+            local_close = localize(close.astimezone(utc).replace(tzinfo=None), tz)
             if local_open.date() <= start.date() <= local_close.date():
                 day_hours.append(f"{local_open:%H:%M}–{local_close:%H:%M}")
         values = {

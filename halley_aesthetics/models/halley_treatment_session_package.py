@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_date
 
+from ..clinic_time import localize
+
 
 class HalleyTreatmentSession(models.Model):
     """A session paid from the patient's prepaid package: proposed at booking,
@@ -148,7 +150,7 @@ class HalleyTreatmentSession(models.Model):
                 body=self.env._(
                     "Next session of the course proposed: %(session)s on %(date)s.",
                     session=Markup(followup._get_html_link()),
-                    date=format_date(self.env, followup.scheduled_start),
+                    date=followup._halley_when(tz=followup._halley_clinic_tz(), date_only=True),
                 )
             )
 
@@ -185,7 +187,8 @@ class HalleyTreatmentSession(models.Model):
                         refund=package.refund_line_id.move_id.name,
                     )
                 )
-            date = fields.Datetime.context_timestamp(self, session.scheduled_start).date()
+            # The session's day at the clinic, whoever books it.
+            date = localize(session.scheduled_start, session._halley_clinic_tz()).date()
             if date > package.date_valid_until:
                 raise UserError(
                     self.env._(
@@ -228,7 +231,7 @@ class HalleyTreatmentSession(models.Model):
                             days=days,
                             package=name,
                             last=last.name,
-                            date=format_date(self.env, last.scheduled_start),
+                            date=last._halley_when(tz=last._halley_clinic_tz(), date_only=True),
                             min=package.min_interval_days,
                         )
                     )

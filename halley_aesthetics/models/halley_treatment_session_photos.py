@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import format_date
 
 from ..tools import CLINICIAN_GROUPS
 
@@ -31,7 +30,7 @@ class HalleyTreatmentSession(models.Model):
                 session.display_name = self.env._(
                     "%(session)s, %(date)s",
                     session=session.display_name,
-                    date=format_date(self.env, session.scheduled_start),
+                    date=session._halley_when(tz=session._halley_clinic_tz(), date_only=True),
                 )
         return res
 

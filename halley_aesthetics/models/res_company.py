@@ -1,10 +1,23 @@
+import pytz
+
 from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    halley_tz = fields.Selection(
+        _tz_get,
+        string="Clinic time zone",
+        compute="_compute_halley_tz",
+        store=True,
+        readonly=False,
+        help="The time every text of the clinic is written in (reminders, aftercare "
+        "sheets, consents, recall notices, the portal, exports), for patients who "
+        "have no time zone of their own. Set from the company's country.",
+    )
     halley_package_demand_reordering = fields.Boolean(
         string="Reorder for prepaid packages",
         help="Reordering rules also cover the expected consumption of package sessions "
@@ -34,6 +47,14 @@ class ResCompany(models.Model):
         help="Journal of the entries that move package revenue from deferred to earned. "
         "Empty: the company's first miscellaneous journal.",
     )
+
+    @api.depends("country_id")
+    def _compute_halley_tz(self):
+        """The first time zone of the company's country (Singapore:
+        Asia/Singapore), else the user's, else UTC."""
+        for company in self:
+            zones = pytz.country_timezones.get(company.country_id.code or "", [])
+            company.halley_tz = zones[0] if zones else (self.env.user.tz or "UTC")
 
     def _halley_production_location(self):
         """The company's production location, where treatment consumption goes:

@@ -16,3 +16,4 @@ class ResConfigSettings(models.TransientModel):
     halley_package_demand_reordering = fields.Boolean(
         related="company_id.halley_package_demand_reordering", readonly=False
     )
+    halley_tz = fields.Selection(related="company_id.halley_tz", readonly=False)

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -7,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
+from ..clinic_time import export_local, text_tz
 from ..tools import CLINIC_GROUPS, CLINIC_NAMES, CLINICIAN_GROUPS, check_domain_field_access
 
 # The clinic's one2many fields on a contact: which patients have sessions,
@@ -247,9 +249,11 @@ class ResPartner(models.Model):
         env = self.env
         sessions = env["halley.treatment.session"].search([("patient_id", "=", self.id)], order="scheduled_start, id")
         tables = {}
+        # Times in her time zone, else her clinic's, to the minute ("2026-12-08 11:00").
+        tz = text_tz(env.company, self)
 
         def table(name, header, rows):
-            tables[name] = (header, [[_csv_value(v) for v in row] for row in rows])
+            tables[name] = (header, [[_csv_value(v, tz) for v in row] for row in rows])
 
         table(
             "profile",
@@ -341,7 +345,7 @@ class ResPartner(models.Model):
                     "One CSV file per kind of record (UTF-8, comma separated); aftercare sheets in aftercare/.\n",
                     clinic=env.company.name,
                     patient=self.name,
-                    date=fields.Datetime.now(),
+                    date=export_local(fields.Datetime.now(), tz),
                     user=env.user.name,
                 ) + json.dumps(summary, indent=2),
             )
@@ -395,15 +399,18 @@ def _label(record, field_name):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_value(value):
+def _csv_value(value, tz="UTC"):
     """A cell of the export. Text that starts like a formula gets a leading
     single quote (OWASP): the spreadsheet shows it as text and runs nothing.
     Numbers, dates and yes/no are written by the export itself and left as they
-    are (a quantity of -5 stays a number)."""
+    are (a quantity of -5 stays a number); times (UTC in the database) in ``tz``,
+    to the minute."""
     if value is False or value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return export_local(value, tz)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

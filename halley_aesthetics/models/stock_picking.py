@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+
+from ..clinic_time import company_tz, format_local
 
 # Fields of a session's transfer anyone may still write: its chatter, activities and
 # the printed flag of its delivery slip.
@@ -132,7 +133,9 @@ class StockPicking(models.Model):
                     "%(session)s.",
                     lot=line.lot_id.name,
                     product=line.product_id.display_name,
-                    date=format_datetime(self.env, line.lot_id.expiration_date, dt_format="short"),
+                    date=format_local(
+                        self.env, line.lot_id.expiration_date, company_tz(line.picking_id.company_id), date_only=True
+                    ),
                     session=line.picking_id.treatment_session_id.display_name,
                 )
             )

@@ -49,6 +49,8 @@ class HalleyCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # The clinic is in Singapore, whatever the database's company country.
+        cls.company.halley_tz = "Asia/Singapore"
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )

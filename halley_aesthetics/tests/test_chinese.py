@@ -99,7 +99,7 @@ class TestChinese(ChineseClinicCase):
     def test_english_patient_keeps_an_english_sheet(self):
         html = self._sheet_html(self._done(self.patient))
         for english in ("Aftercare after your treatment", "Your aftercare", "Rejuran Skin Healer",
-                        "For two days after your treatment", "11/24/2026"):
+                        "For two days after your treatment", "24 Nov 2026"):
             self.assertIn(english, html)
         self.assertNotIn("婴儿针", html)
         self.assertNotIn("术后护理", html)

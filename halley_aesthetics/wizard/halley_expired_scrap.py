@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero, format_date
+from odoo.tools import float_is_zero
+
+from ..clinic_time import company_tz, format_local
 
 
 class HalleyExpiredScrap(models.TransientModel):
@@ -39,7 +41,11 @@ class HalleyExpiredScrap(models.TransientModel):
                         product=quant.product_id.display_name,
                         lot=self.env._(" lot %(lot)s", lot=quant.lot_id.name) if quant.lot_id else "",
                         location=quant.location_id.display_name,
-                        date=self.env._(" (it expires on %(date)s)", date=format_date(self.env, expiry))
+                        date=self.env._(
+                            " (it expires on %(date)s)",
+                            date=format_local(self.env, expiry, company_tz(quant.company_id or self.env.company),
+                                              date_only=True),
+                        )
                         if expiry
                         else "",
                     )

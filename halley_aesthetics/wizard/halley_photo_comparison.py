@@ -2,7 +2,6 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
 
 from ..models.halley_session_photo import ANGLES, PHASES
 
@@ -110,7 +109,7 @@ class HalleyPhotoComparison(models.TransientModel):
                 ]
             head = Markup("").join(
                 Markup('<th class="w-50 text-center">%s<br/><small class="text-muted">%s</small></th>')
-                % (title, format_date(self.env, session.scheduled_start))
+                % (title, session._halley_when(tz=session._halley_clinic_tz(), date_only=True))
                 for title, session, _photos in columns
             )
             rows = []
