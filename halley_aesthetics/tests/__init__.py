@@ -48,3 +48,4 @@ from . import test_hostile_portal
 from . import test_screens
 from . import test_portal_language
 from . import test_clinic_time
+from . import test_ui_clinic_day
