@@ -38,7 +38,12 @@ def run_counter(env, measure_pair, compare, log, new_session, signature, protoco
         [("clinic_role", "=", "package"), ("package_line_ids.protocol_id", "=", protocol.id),
          ("company_id", "in", (False, company.id))], limit=1,
     )
-    assert course, f"no package product of {protocol.display_name}"
+    if not course:  # (rolled back with the run)
+        course = env["product.product"].create(
+            {"name": f"Bench course of {treatment.name}", "type": "service", "clinic_role": "package",
+             "lst_price": 1500, "package_validity_months": 12,
+             "package_line_ids": [Command.create({"protocol_id": protocol.id, "session_count": 6})]}
+        )
     state = {}
 
     def patient(name):
@@ -74,7 +79,10 @@ def run_counter(env, measure_pair, compare, log, new_session, signature, protoco
     compare("Post a package invoice (Odoo: the same invoice of a plain service)", ours, theirs, COUNTER_TARGET)
 
     # ---------------------------------------------------------------- sign
-    start = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=400)
+    # A weekday morning (UTC) far ahead: inside a clinic's opening hours, after
+    # every booked session.
+    start = (datetime.now() + timedelta(days=400)).replace(hour=3, minute=0, second=0, microsecond=0)
+    start += timedelta(days=(1 - start.weekday()) % 7)  # a Tuesday
 
     def prepare_sign_ours():
         if not protocol.consent_text:
@@ -115,6 +123,7 @@ def run_counter(env, measure_pair, compare, log, new_session, signature, protoco
     def done_session(name, hours):
         session = new_session(env, patient(name), protocol, room, start + timedelta(hours=hours))
         session.action_confirm()
+        session.screening_ids.write({"answer": "no"})
         session.action_start()
         session.action_done()
         assert session.state == "done", session.state

@@ -99,10 +99,13 @@ class StockWarehouseOrderpoint(models.Model):
     # empty cache in the context (FORECAST_CACHE); without one (a direct call),
     # each call computes them afresh, in the same few queries.
 
-    def _halley_with_forecast_cache(self):
+    def _halley_with_forecast_cache(self, reading=False):
+        """``reading``: a read of the list (nothing is ordered meanwhile), where
+        Odoo's own quantity in progress is also read once per rule (see
+        ``_quantity_in_progress``)."""
         if self.env.context.get(FORECAST_CACHE) is not None:
             return self
-        return self.with_context(**{FORECAST_CACHE: {}})
+        return self.with_context(**{FORECAST_CACHE: {"reading": True} if reading else {}})
 
     def _halley_forecast_data(self, key, compute):
         cache = self.env.context.get(FORECAST_CACHE)
@@ -126,16 +129,20 @@ class StockWarehouseOrderpoint(models.Model):
     @api.model
     @api.readonly
     def web_search_read(self, *args, **kwargs):
-        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_search_read(*args, **kwargs)
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache(reading=True)).web_search_read(
+            *args, **kwargs
+        )
 
     @api.readonly
     def web_read(self, *args, **kwargs):
-        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_read(*args, **kwargs)
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache(reading=True)).web_read(
+            *args, **kwargs
+        )
 
     # ------------------------------------------------------------------ forecast
 
     def _quantity_in_progress(self):
-        res = super()._quantity_in_progress()
+        res = self._halley_odoo_in_progress()
         if self.env.context.get("halley_odoo_in_progress"):
             return res  # Odoo's own figure: quotations and other supply in progress
         # Clinic consumables only: every other product's rules keep Odoo's forecast.
@@ -147,6 +154,19 @@ class StockWarehouseOrderpoint(models.Model):
         for orderpoint in clinic:
             res[orderpoint.id] -= expired.get(orderpoint.id, 0.0)
             res[orderpoint.id] -= packages.get(orderpoint.id, 0.0)
+        return res
+
+    def _halley_odoo_in_progress(self):
+        """Odoo's own quantity in progress (quotations, manufacturing orders), as a
+        new dict. While the list is read, once per rule: Odoo's forecast columns
+        and the clinic's Incoming column both need it."""
+        cache = self.env.context.get(FORECAST_CACHE)
+        known = cache.setdefault("odoo_in_progress", {}) if cache and cache.get("reading") else None
+        if known is not None and self.ids and all(id_ in known for id_ in self.ids):
+            return {id_: known[id_] for id_ in self.ids}
+        res = dict(super()._quantity_in_progress())
+        if known is not None:
+            known.update(res)
         return res
 
     def _halley_clinic_orderpoints(self):
