@@ -142,7 +142,17 @@ class StockWarehouseOrderpoint(models.Model):
     # ------------------------------------------------------------------ forecast
 
     def _quantity_in_progress(self):
-        res = self._halley_odoo_in_progress()
+        # Odoo's own quantity in progress (quotations, manufacturing orders), as a new
+        # dict. While the list is read (nothing is ordered meanwhile), once per rule:
+        # Odoo's forecast columns and the clinic's Incoming column both need it.
+        cache = self.env.context.get(FORECAST_CACHE)
+        known = cache.setdefault("odoo_in_progress", {}) if cache and cache.get("reading") else None
+        if known is not None and self.ids and all(id_ in known for id_ in self.ids):
+            res = {id_: known[id_] for id_ in self.ids}
+        else:
+            res = dict(super()._quantity_in_progress())
+            if known is not None:
+                known.update(res)
         if self.env.context.get("halley_odoo_in_progress"):
             return res  # Odoo's own figure: quotations and other supply in progress
         # Clinic consumables only: every other product's rules keep Odoo's forecast.
@@ -154,19 +164,6 @@ class StockWarehouseOrderpoint(models.Model):
         for orderpoint in clinic:
             res[orderpoint.id] -= expired.get(orderpoint.id, 0.0)
             res[orderpoint.id] -= packages.get(orderpoint.id, 0.0)
-        return res
-
-    def _halley_odoo_in_progress(self):
-        """Odoo's own quantity in progress (quotations, manufacturing orders), as a
-        new dict. While the list is read, once per rule: Odoo's forecast columns
-        and the clinic's Incoming column both need it."""
-        cache = self.env.context.get(FORECAST_CACHE)
-        known = cache.setdefault("odoo_in_progress", {}) if cache and cache.get("reading") else None
-        if known is not None and self.ids and all(id_ in known for id_ in self.ids):
-            return {id_: known[id_] for id_ in self.ids}
-        res = dict(super()._quantity_in_progress())
-        if known is not None:
-            known.update(res)
         return res
 
     def _halley_clinic_orderpoints(self):
