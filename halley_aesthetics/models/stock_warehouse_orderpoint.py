@@ -300,10 +300,11 @@ class StockWarehouseOrderpoint(models.Model):
             return quantity
         return uom._compute_quantity(quantity, self.product_uom, round=False)
 
-    def _halley_booked_moves(self):
-        """Quantity of the booked sessions' moves of clinic consumables, per
-        product, source location and day: ``{product_id: [(location parent_path,
-        day, quantity)]}``. One query for every rule."""
+    def _halley_booked_moves(self, products):
+        """Quantity of the booked sessions' moves of ``products``, per product,
+        source location and day: ``{product_id: [(location parent_path, day,
+        quantity)]}``. One query for every rule read (a list page reads only its
+        own products' moves)."""
         booked = defaultdict(list)
         Move = self.env["stock.move"].sudo()
         Move.flush_model(["product_id", "treatment_session_id", "state", "location_id", "date", "product_qty"])
@@ -315,8 +316,10 @@ class StockWarehouseOrderpoint(models.Model):
               JOIN stock_location l ON l.id = m.location_id
              WHERE m.treatment_session_id IS NOT NULL
                AND m.state NOT IN ('draft', 'done', 'cancel')
+               AND m.product_id = ANY(%s)
           GROUP BY m.product_id, l.parent_path, m.date::date
-            """
+            """,
+            [products.ids],
         )
         for product_id, path, day, quantity in self.env.cr.fetchall():
             booked[product_id].append((path, day, quantity))
@@ -337,7 +340,10 @@ class StockWarehouseOrderpoint(models.Model):
         expired = clinic._halley_expired_quantities()
         packages = clinic._halley_package_demands()
         in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
-        booked = self._halley_forecast_data("booked", self._halley_booked_moves)
+        products = clinic.product_id
+        booked = self._halley_forecast_data(
+            ("booked", tuple(sorted(products.ids))), lambda: self._halley_booked_moves(products)
+        )
         # Incoming as Odoo reads its forecast: one read per location and date.
         by_context = defaultdict(lambda: self.browse())
         for orderpoint in clinic:
