@@ -37,6 +37,7 @@ from lxml import etree
 import odoo
 from odoo import Command, api, fields
 from odoo.modules.registry import Registry
+from odoo.tools.safe_eval import safe_eval
 
 MARKER = "halley_bench.built"
 RECALL_MARKER = "halley_bench.recall_sessions"
@@ -59,6 +60,13 @@ TIMED_RUNS = int(os.environ.get("BENCH_TIMED_RUNS", "7"))
 TIMED_SECONDS = float(os.environ.get("BENCH_TIMED_SECONDS", "3"))
 PAGE = 80
 MIB = 1024 * 1024
+# The groups of lines to run (comma separated; default all): scheduler, replenishment,
+# recall, done, counter.
+ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+
+
+def wanted(group):
+    return not ONLY or group in ONLY
 
 
 def log(message):
@@ -519,15 +527,18 @@ def _clone_sessions(cr, session, first, last, patient_ids):
 def recall_first_screen(env, lot):
     """What the Lot recall screen does to show its first page: the form's onchange
     with the lot picked (lots found, patients and sessions counted), *Find
-    patients*, then the patients list's first page and its count (as
-    bench/bench_recall.py, which also measures the lot typed)."""
+    patients* (the form saved with what it shows, counts included, as the web
+    client sends it, then the button), then the patients list's first page and its
+    count (as bench/bench_recall.py, which also measures the lot typed)."""
     Recall = env["halley.lot.recall"]
     spec = {name: {} for name in ("lot_id", "product_id", "lot_name", "message", "patient_count",
                                   "session_count", "subject", "body")}
     spec["lot_ids"] = {"fields": {"display_name": {}}}
     defaults = Recall.onchange({}, [], spec)["value"]
-    Recall.onchange({**defaults, "lot_id": lot.id}, ["lot_id"], spec)
-    action = Recall.create({"lot_id": lot.id}).action_find_patients()
+    picked = Recall.onchange({**defaults, "lot_id": lot.id}, ["lot_id"], spec)["value"]
+    sent = {name: picked.get(name, defaults.get(name)) for name in ("patient_count", "session_count", "subject", "body")}
+    saved = Recall.web_save({**sent, "lot_id": lot.id}, spec)
+    action = Recall.browse(saved[0]["id"]).action_find_patients()
     Patients = env[action["res_model"]]
     view = env.ref("halley_aesthetics.halley_lot_recall_patient_view_list")
     return Patients.web_search_read(action["domain"], _list_spec(Patients, view), limit=PAGE, count_limit=10001)
@@ -702,16 +713,30 @@ def run(env, lot):
             )
         return work
 
-    log("scheduler, RFQs to create")
-    ours, theirs = measure_pair(env, scheduler(clinic_ops), scheduler(plain_ops))
-    rfqs = env["purchase.order.line"].search_count([("product_id", "in", clinic.ids)])
-    assert rfqs == 0, "a measurement left RFQ lines behind"
-    compare(f"Scheduler, {len(clinic_ops)} rules, RFQs to create", ours, theirs, 1.2)
-    log("scheduler, steady state")
-    ours, theirs = measure_pair(env, scheduler(clinic_ops), scheduler(plain_ops),
-                                prepare=(scheduler(clinic_ops), scheduler(plain_ops)))
-    compare(f"Scheduler, {len(clinic_ops)} rules, steady state (nothing to order)", ours, theirs, 1.2)
+    if wanted("scheduler"):
+        log("scheduler, RFQs to create")
+        ours, theirs = measure_pair(env, scheduler(clinic_ops), scheduler(plain_ops))
+        rfqs = env["purchase.order.line"].search_count([("product_id", "in", clinic.ids)])
+        assert rfqs == 0, "a measurement left RFQ lines behind"
+        compare(f"Scheduler, {len(clinic_ops)} rules, RFQs to create", ours, theirs, 1.2)
+        log("scheduler, steady state")
+        ours, theirs = measure_pair(env, scheduler(clinic_ops), scheduler(plain_ops),
+                                    prepare=(scheduler(clinic_ops), scheduler(plain_ops)))
+        compare(f"Scheduler, {len(clinic_ops)} rules, steady state (nothing to order)", ours, theirs, 1.2)
+    if wanted("replenishment"):
+        replenishment_lines(env, clinic, plain, clinic_ops)
+    if wanted("recall"):
+        recall_line(env, lot)
+    if wanted("done"):
+        done_lines(env, protocols, rooms)
+    if wanted("counter"):
+        from bench_counter import run_counter  # noqa: PLC0415 (next to this file)
 
+        run_counter(env, measure_pair, compare, log, _new_session, _signature(), protocols[0], rooms[0])
+
+
+def replenishment_lines(env, clinic, plain, clinic_ops):
+    Orderpoint = env["stock.warehouse.orderpoint"]
     log("replenishment list")
     view = env.ref("stock.view_warehouse_orderpoint_tree_editable")
     full_spec = _list_spec(Orderpoint, view)
@@ -736,6 +761,28 @@ def run(env, lot):
     ours, theirs = measure_pair(env, columns(clinic), columns(plain))
     compare(f"Replenishment: core columns of all {len(clinic_ops)} rules", ours, theirs, 1.2)
 
+    # As the clinic's menu opens it (its own action and list view, no
+    # action_open_orderpoints), against Odoo's own list view read the same way on the
+    # same rules.
+    clinic_action = env.ref("halley_aesthetics.stock_warehouse_orderpoint_action_halley")
+    clinic_view = clinic_action.view_id
+    clinic_spec = _list_spec(Orderpoint, clinic_view)
+    clinic_domain = safe_eval(clinic_action.domain or "[]")
+    clinic_context = safe_eval(clinic_action.context or "{}")
+
+    def menu_page(view_spec):
+        def work():
+            Orderpoint.with_context(**clinic_context).web_search_read(
+                clinic_domain + [("product_id", "in", clinic.ids)], view_spec, limit=PAGE, count_limit=10001
+            )
+        return work
+
+    ours, theirs = measure_pair(env, menu_page(clinic_spec), menu_page(core_spec))
+    compare(f"Replenishment as the clinic menu opens it, first page of {PAGE} (Odoo's list, same rules)",
+            ours, theirs, 1.2)
+
+
+def recall_line(env, lot):
     log("lot recall")
     ours = measure(env, lambda: recall_first_screen(env, lot), trace_within=60)
     theirs = measure(env, lambda: odoo_lot_moves_first_screen(env, lot))
@@ -744,6 +791,9 @@ def run(env, lot):
         str(ours), str(theirs), f"{ours.seconds / theirs.seconds:.2f}x time",
         "< 1 s, < 100 MiB", ours.seconds < 1 and ours.peak is not None and ours.peak < 100 * MIB)
 
+
+def done_lines(env, protocols, rooms):
+    company = env.company
     log(f"Done: {BATCH_N + 1} sessions with a package and as many deliveries")
     sessions, pickings = _done_setup(env, protocols[0], rooms[0])
     journal = company._halley_get_package_journal()

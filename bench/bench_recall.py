@@ -109,11 +109,16 @@ def main():
             state = {}
 
             def form(change=change):
-                value = Recall.onchange({**defaults, **change}, list(change), spec)["value"]
+                value = state["form"] = Recall.onchange({**defaults, **change}, list(change), spec)["value"]
                 return f"{value['patient_count']} patients, {value['session_count']} sessions"
 
             def find_patients(change=change):
-                state["action"] = Recall.create({**change}).action_find_patients()
+                # The form saved as the web client sends it (the counts it shows
+                # included: kept, not counted again), then the button.
+                sent = {name: state["form"].get(name, defaults.get(name))
+                        for name in ("patient_count", "session_count", "subject", "body")}
+                saved = Recall.web_save({**sent, **change}, spec)
+                state["action"] = Recall.browse(saved[0]["id"]).action_find_patients()
                 return state["action"]["res_model"]
 
             def first_page():

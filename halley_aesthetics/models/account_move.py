@@ -96,15 +96,17 @@ class AccountMove(models.Model):
         if patients:
             patients.sudo().is_patient = True
         packages = Package.create(vals_list)
-        for package in packages:
-            package.message_post(
-                body=self.env._(
-                    "Sold on %(invoice)s.", invoice=package.invoice_id._get_html_link()
-                )
-            )
+        # One note per package, logged together (not one message_post each).
+        packages._message_log_batch(
+            bodies={
+                package.id: self.env._("Sold on %(invoice)s.", invoice=package.invoice_id._get_html_link())
+                for package in packages
+            }
+        )
 
     def _halley_refund_packages(self):
         refunds = self.filtered(lambda m: m.move_type == "out_refund")
+        entries, notes = [], []
         for line in refunds._halley_package_lines():
             units = line._halley_units()
             origin_packages = line.sudo().halley_package_origin_line_id.patient_package_ids
@@ -116,7 +118,9 @@ class AccountMove(models.Model):
                 credited = credit_each
                 if index == len(chosen) - 1:  # rounding rest on the last one
                     credited = currency.round(line.balance - credit_each * (units - 1))
-                package._refund(line, credited)
+                package._refund(line, credited, entries=entries, notes=notes)
+        # The packages' settling entries posted, and their notes logged, together.
+        self.env["halley.patient.package"]._post_refund_entries_and_notes(entries, notes)
 
     # ------------------------------------------------------------------ sessions
 

@@ -129,7 +129,10 @@ class HalleyLotRecallPatient(models.Model):
         self.check_access("read")
         if not lots:
             return 0, 0
-        self.env.flush_all()
+        # What the query reads (not a flush of everything: this runs in the recall
+        # wizard's stored compute, itself part of a flush).
+        for model, names in self._depends.items():
+            self.env[model].flush_model(names)
         self.env.cr.execute(
             SQL(
                 """

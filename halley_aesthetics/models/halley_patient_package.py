@@ -262,11 +262,17 @@ class HalleyPatientPackage(models.Model):
         share = currency.round(self.amount_total / (self.sessions_total or 1))
         return min(share, currency.round(remaining))
 
-    def _refund(self, refund_line, credited):
+    def _refund(self, refund_line, credited, entries=None, notes=None):
         """Cancel the remaining sessions after a credit note; settle the deferred
         balance to zero (what was not credited back becomes revenue; what was
-        credited beyond the remaining value reduces revenue)."""
+        credited beyond the remaining value reduces revenue). ``entries`` and
+        ``notes``: lists the caller posts together for a batch of packages (the
+        settling entries' values; (package, note) pairs); without them, this
+        package's are posted here."""
         self.ensure_one()
+        batch = entries is not None
+        entries = [] if entries is None else entries
+        notes = [] if notes is None else notes
         currency = self.company_id.currency_id
         remaining_value = self.amount_total - self.amount_recognized - self.amount_released
         for line in self.sudo().line_ids:
@@ -281,23 +287,38 @@ class HalleyPatientPackage(models.Model):
         )
         adjustment = currency.round(remaining_value - credited)
         if not float_is_zero(adjustment, precision_rounding=currency.rounding):
-            self._post_revenue_entry(
-                adjustment,
-                date=self.date_refunded,
-                ref=self.env._(
-                    "%(package)s refunded by %(refund)s: deferred revenue settled",
-                    package=self.name,
-                    refund=refund_line.move_id.name,
-                ),
+            entries.append(
+                self._prepare_revenue_entry(
+                    adjustment,
+                    date=self.date_refunded,
+                    ref=self.env._(
+                        "%(package)s refunded by %(refund)s: deferred revenue settled",
+                        package=self.name,
+                        refund=refund_line.move_id.name,
+                    ),
+                )
             )
         self._update_state()
-        self.message_post(
-            body=self.env._(
+        notes.append((
+            self,
+            self.env._(
                 "Refunded by %(refund)s: %(count)s remaining session(s) cancelled.",
                 refund=refund_line.move_id._get_html_link(),
                 count=sum(self.line_ids.mapped("sessions_refunded")),
-            )
-        )
+            ),
+        ))
+        if not batch:
+            self._post_refund_entries_and_notes(entries, notes)
+
+    def _post_refund_entries_and_notes(self, entries, notes):
+        """Post the settling entries of refunded packages together, and log their
+        notes ((package, note) pairs) in one go."""
+        if entries:
+            moves = self.env["account.move"].sudo().create(entries)
+            moves._post(soft=False)
+        if notes:
+            packages = self.browse([package.id for package, _note in notes])
+            packages._message_log_batch(bodies={package.id: note for package, note in notes})
 
     def _prepare_revenue_entry(self, amount, date, ref, session=None, accounts=None):
         """The entry that moves ``amount`` from deferred revenue to revenue

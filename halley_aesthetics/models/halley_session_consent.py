@@ -1,3 +1,5 @@
+import logging
+
 import psycopg2.errors
 
 from odoo import api, fields, models
@@ -6,7 +8,19 @@ from odoo.tools import SQL
 
 from ..clinic_time import format_local, localize, text_tz
 from ..images import check_signature
-from ..tools import check_session_open, check_workflow_fields, lock_rows
+from ..tools import (
+    CONCURRENCY_ERRORS,
+    JOB_RETRY_DELAY,
+    check_session_open,
+    check_workflow_fields,
+    lock_rows,
+    run_unless_busy,
+)
+
+_logger = logging.getLogger(__name__)
+
+# Signed consents whose PDF one run of the consent-PDF job renders.
+SIGNED_PDF_BATCH_SIZE = 20
 
 # The database keeps one signed procedure consent per session (a second
 # signature, concurrent or later, is refused): a partial unique index.
@@ -369,10 +383,24 @@ class HalleySessionConsent(models.Model):
             date=session.with_env(env)._halley_when(pattern=env._("d MMM y")),
         )
 
+    def _halley_queue_signed_pdf(self):
+        """Have the signed consents' PDFs made after this transaction commits: the
+        signature and the signed state are written in the request, the PDF is
+        rendered by the consent-PDF job (``_cron_attach_signed_pdfs``), which a
+        trigger wakes once the signing is committed. Rendering a PDF inside the
+        request would make the patient wait for it and, during an install (the
+        demo's consents), fetch its assets from a server that is not running."""
+        if self.filtered("signed_on"):
+            self.env.ref("halley_aesthetics.ir_cron_halley_consent_pdf").sudo()._trigger()
+        return True
+
     def _halley_attach_signed_pdf(self):
         """Render the signed consent (report "Consent", in the patient's language)
-        and keep it as a PDF attached to the consent, linked from it."""
+        and keep it as a PDF attached to the consent, linked from it. Idempotent:
+        a consent that has its PDF, or is not signed, is left as it is."""
         for consent in self.sudo():
+            if consent.signed_pdf_id or not consent.signed_on:
+                continue
             content, extension = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
                 "halley_aesthetics.action_report_halley_consent", consent.ids
             )
@@ -386,6 +414,41 @@ class HalleySessionConsent(models.Model):
                 }
             )
             consent.write({"signed_pdf_id": attachment.id})
+
+    @api.model
+    def _cron_attach_signed_pdfs(self, batch_size=SIGNED_PDF_BATCH_SIZE):
+        """The consent-PDF job: render the PDFs of signed consents that have none
+        yet, a batch per run (Odoo's cron runner commits after each run and runs
+        it again at once while the progress says some are left). Each consent is
+        locked without waiting (``run_unless_busy``): one that a concurrent
+        transaction holds or has just given its PDF is left for the next run,
+        which finds it done. Running it twice makes one PDF per consent."""
+        domain = [("signed_on", "!=", False), ("signed_pdf_id", "=", False)]
+        Consent = self.sudo()
+        consents = Consent.search(domain, order="id", limit=batch_size)
+        remaining = Consent.search_count(domain) - len(consents) if len(consents) == batch_size else 0
+        failed = Consent.browse()
+        postponed = Consent.browse()
+        for consent in consents:
+            try:
+                if not run_unless_busy(consent, consent._halley_attach_signed_pdf, _logger,
+                                       f"Signed consent PDF of {consent.id}"):
+                    postponed |= consent
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 - one consent's failure must not stop the others
+                # Kept without its PDF (the next hourly run tries again); the signed
+                # consent itself, what counts, is committed already.
+                _logger.info("Signed consent PDF of %s not made", consent.id, exc_info=True)
+                failed |= consent
+        if postponed:
+            self.env.ref("halley_aesthetics.ir_cron_halley_consent_pdf").sudo()._trigger(
+                fields.Datetime.now() + JOB_RETRY_DELAY
+            )
+        if failed:
+            remaining = 0  # not again at once: the hourly run retries
+        self.env["ir.cron"]._notify_progress(done=len(consents - postponed - failed), remaining=remaining)
+        return True
 
     def action_open_signed_pdf(self):
         """Open the signed consent's PDF, as it was kept when she signed."""

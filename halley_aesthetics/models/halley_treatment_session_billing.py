@@ -90,9 +90,10 @@ class HalleyTreatmentSession(models.Model):
         for session in sessions.sorted(lambda s: (s.scheduled_start, s.id)):
             groups[(session.company_id, session.patient_id)] |= session
         Move = self.env["account.move"]
-        invoices = Move.browse()
+        # One create per company, of all its patients' invoices.
+        vals_by_company = defaultdict(list)
         for (company, patient), group in groups.items():
-            invoices |= Move.with_company(company).create(
+            vals_by_company[company].append(
                 {
                     "move_type": "out_invoice",
                     "company_id": company.id,
@@ -104,6 +105,9 @@ class HalleyTreatmentSession(models.Model):
                     ],
                 }
             )
+        invoices = Move.browse()
+        for company, vals_list in vals_by_company.items():
+            invoices |= Move.with_company(company).create(vals_list)
         action = self.env["ir.actions.act_window"]._halley_for_records(
             "account.action_move_out_invoice_type", invoices
         )

@@ -94,8 +94,8 @@ class HalleyTreatmentSession(models.Model):
         "clinic" (witnessed by the current user) or "portal" (no witness; the
         caller, who has checked the session is hers, may call this through
         ``sudo()``). The consent keeps the protocol's text as she read it, her
-        signature, and a PDF of it attached to the consent; nothing of it can be
-        changed afterwards. Returns the consent."""
+        signature, and a PDF of it attached to the consent by a job once the
+        signing is committed; nothing of it can be changed afterwards. Returns the consent."""
         self.ensure_one()
         if channel not in ("clinic", "portal"):
             raise UserError(self.env._("A consent is signed at the clinic or in the patient portal."))
@@ -128,7 +128,8 @@ class HalleyTreatmentSession(models.Model):
                 "signed_channel": channel,
             }
         )
-        consent._halley_attach_signed_pdf()
+        # Its PDF is made after commit, by the consent-PDF job.
+        consent._halley_queue_signed_pdf()
         return consent.with_env(self.env)
 
     @api.ondelete(at_uninstall=False)

@@ -99,10 +99,13 @@ class StockWarehouseOrderpoint(models.Model):
     # empty cache in the context (FORECAST_CACHE); without one (a direct call),
     # each call computes them afresh, in the same few queries.
 
-    def _halley_with_forecast_cache(self):
+    def _halley_with_forecast_cache(self, reading=False):
+        """``reading``: a read of the list (nothing is ordered meanwhile), where
+        Odoo's own quantity in progress is also read once per rule (see
+        ``_quantity_in_progress``)."""
         if self.env.context.get(FORECAST_CACHE) is not None:
             return self
-        return self.with_context(**{FORECAST_CACHE: {}})
+        return self.with_context(**{FORECAST_CACHE: {"reading": True} if reading else {}})
 
     def _halley_forecast_data(self, key, compute):
         cache = self.env.context.get(FORECAST_CACHE)
@@ -126,16 +129,30 @@ class StockWarehouseOrderpoint(models.Model):
     @api.model
     @api.readonly
     def web_search_read(self, *args, **kwargs):
-        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_search_read(*args, **kwargs)
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache(reading=True)).web_search_read(
+            *args, **kwargs
+        )
 
     @api.readonly
     def web_read(self, *args, **kwargs):
-        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache()).web_read(*args, **kwargs)
+        return super(StockWarehouseOrderpoint, self._halley_with_forecast_cache(reading=True)).web_read(
+            *args, **kwargs
+        )
 
     # ------------------------------------------------------------------ forecast
 
     def _quantity_in_progress(self):
-        res = super()._quantity_in_progress()
+        # Odoo's own quantity in progress (quotations, manufacturing orders), as a new
+        # dict. While the list is read (nothing is ordered meanwhile), once per rule:
+        # Odoo's forecast columns and the clinic's Incoming column both need it.
+        cache = self.env.context.get(FORECAST_CACHE)
+        known = cache.setdefault("odoo_in_progress", {}) if cache and cache.get("reading") else None
+        if known is not None and self.ids and all(id_ in known for id_ in self.ids):
+            res = {id_: known[id_] for id_ in self.ids}
+        else:
+            res = dict(super()._quantity_in_progress())
+            if known is not None:
+                known.update(res)
         if self.env.context.get("halley_odoo_in_progress"):
             return res  # Odoo's own figure: quotations and other supply in progress
         # Clinic consumables only: every other product's rules keep Odoo's forecast.
@@ -283,10 +300,11 @@ class StockWarehouseOrderpoint(models.Model):
             return quantity
         return uom._compute_quantity(quantity, self.product_uom, round=False)
 
-    def _halley_booked_moves(self):
-        """Quantity of the booked sessions' moves of clinic consumables, per
-        product, source location and day: ``{product_id: [(location parent_path,
-        day, quantity)]}``. One query for every rule."""
+    def _halley_booked_moves(self, products):
+        """Quantity of the booked sessions' moves of ``products``, per product,
+        source location and day: ``{product_id: [(location parent_path, day,
+        quantity)]}``. One query for every rule read (a list page reads only its
+        own products' moves)."""
         booked = defaultdict(list)
         Move = self.env["stock.move"].sudo()
         Move.flush_model(["product_id", "treatment_session_id", "state", "location_id", "date", "product_qty"])
@@ -298,8 +316,10 @@ class StockWarehouseOrderpoint(models.Model):
               JOIN stock_location l ON l.id = m.location_id
              WHERE m.treatment_session_id IS NOT NULL
                AND m.state NOT IN ('draft', 'done', 'cancel')
+               AND m.product_id = ANY(%s)
           GROUP BY m.product_id, l.parent_path, m.date::date
-            """
+            """,
+            [products.ids],
         )
         for product_id, path, day, quantity in self.env.cr.fetchall():
             booked[product_id].append((path, day, quantity))
@@ -320,7 +340,10 @@ class StockWarehouseOrderpoint(models.Model):
         expired = clinic._halley_expired_quantities()
         packages = clinic._halley_package_demands()
         in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
-        booked = self._halley_forecast_data("booked", self._halley_booked_moves)
+        products = clinic.product_id
+        booked = self._halley_forecast_data(
+            ("booked", tuple(sorted(products.ids))), lambda: self._halley_booked_moves(products)
+        )
         # Incoming as Odoo reads its forecast: one read per location and date.
         by_context = defaultdict(lambda: self.browse())
         for orderpoint in clinic:

@@ -268,6 +268,27 @@ class TestLotRecall(HalleyPackageCommon):
         self.assertEqual(action["res_model"], "halley.lot.recall.patient")
         return self.env[action["res_model"]].with_user(recall.env.user).search(action["domain"])
 
+    def test_recall_form_counts_once(self):
+        """The form counts the patients when the lot is picked (its onchange) and
+        sends the counts back when it is saved for *Find patients*: they are kept,
+        not counted again; counts that are not whole numbers are counted again."""
+        self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
+        self._session_with_lots(self.patient_2, [(self.lot_rj_early, 1)], 1)
+        Recall = self.env["halley.lot.recall"].with_user(self.manager)
+        spec = {name: {} for name in ("lot_id", "patient_count", "session_count", "subject")}
+        picked = Recall.onchange({"lot_id": self.lot_rj_early.id}, ["lot_id"], spec)["value"]
+        self.assertEqual((picked["patient_count"], picked["session_count"]), (2, 2))
+        # Saved with what the form shows (a count the form holds, here told apart).
+        saved = Recall.web_save({"lot_id": self.lot_rj_early.id, "patient_count": 2, "session_count": 5}, spec)[0]
+        self.assertEqual((saved["patient_count"], saved["session_count"]), (2, 5), "kept, not counted again")
+        for forged in (-1, "many", 2**40):
+            recall = Recall.create({"lot_id": self.lot_rj_early.id, "patient_count": forged, "session_count": 1})
+            self.assertEqual((recall.patient_count, recall.session_count), (2, 2), forged)
+        recall = Recall.create({"lot_id": self.lot_rj_early.id})
+        self.assertEqual((recall.patient_count, recall.session_count), (2, 2))
+        recall.write({"lot_id": self.lot_rj_late.id})
+        self.assertEqual((recall.patient_count, recall.session_count), (0, 0), "another lot: counted again")
+
     def test_recall_finds_every_patient_who_received_the_lot(self):
         grace = self._session_with_lots(self.patient, [(self.lot_rj_early, 1)], 0)
         split = self._session_with_lots(self.patient_2, [(self.lot_rj_early, 1), (self.lot_rj_late, 1)], 1)

@@ -26,8 +26,14 @@ class TestSignedConsent(HalleyPackageCommon):
         session.action_confirm()
         return session
 
+    def _run_pdf_job(self):
+        """The consent-PDF job, as its cron runs it after the signing is committed."""
+        self.env["halley.session.consent"]._cron_attach_signed_pdfs()
+
     def _pdf_text(self, consent):
-        """The text of the kept PDF (Odoo renders reports as HTML in tests)."""
+        """The text of the kept PDF (Odoo renders reports as HTML in tests), once
+        the consent-PDF job has made it."""
+        self._run_pdf_job()
         return consent.signed_pdf_id.sudo().raw.decode()
 
     def test_sign_at_the_clinic(self):
@@ -50,6 +56,7 @@ class TestSignedConsent(HalleyPackageCommon):
         self.assertTrue(consent.signature)
         self.assertEqual((consent.photo_record, consent.photo_record_given_on, consent.photo_marketing),
                          (True, NOW, False))
+        self._run_pdf_job()
         pdf = consent.signed_pdf_id
         self.assertEqual((pdf.res_model, pdf.res_id), ("halley.session.consent", consent.id))
         self.assertTrue(pdf.name.startswith(f"Consent - {self.patient.name} - "))
@@ -83,9 +90,36 @@ class TestSignedConsent(HalleyPackageCommon):
         with self.assertRaisesRegex(UserError, "The patient has not signed the consent to .*Sign consent"):
             session.with_user(self.practitioner).action_start()
 
+    def test_signed_pdf_made_after_commit_by_the_job(self):
+        """Signing writes the signature and the signed state, and wakes the
+        consent-PDF job; the PDF is made by the job, once however often it runs."""
+        session = self._confirmed()
+        cron = self.env.ref("halley_aesthetics.ir_cron_halley_consent_pdf")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        consent = self._sign(session, user=self.practitioner)
+        self.assertTrue(consent.signed_on and consent.signature)
+        self.assertTrue(session.has_procedure_consent, "signed: the session may start before the PDF exists")
+        self.assertFalse(consent.signed_pdf_id, "no PDF rendered inside the signing request")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1,
+            "the signing wakes the consent-PDF job",
+        )
+        Attachment = self.env["ir.attachment"].sudo()
+        kept = [("res_model", "=", "halley.session.consent"), ("res_id", "=", consent.id)]
+        self.assertFalse(Attachment.search_count(kept))
+        self._run_pdf_job()
+        pdf = consent.signed_pdf_id
+        self.assertTrue(pdf)
+        self.assertEqual(Attachment.search(kept), pdf)
+        self._run_pdf_job()
+        consent._halley_attach_signed_pdf()  # and a direct call: already made
+        self.assertEqual(Attachment.search(kept), pdf, "the job twice makes one PDF")
+        self.assertEqual(consent.signed_pdf_id, pdf)
+
     def test_signed_consent_cannot_be_changed_nor_deleted(self):
         session = self._confirmed()
         consent = self._sign(session, user=self.practitioner)
+        self._run_pdf_job()
         for user in (self.manager, self.practitioner):
             as_user = consent.with_user(user)
             for vals in (
@@ -181,6 +215,7 @@ class TestSignedConsent(HalleyPackageCommon):
 
     def test_billing_cannot_read_the_consent(self):
         consent = self._sign(self._confirmed(), user=self.practitioner)
+        self._run_pdf_job()
         with self.assertRaises(AccessError):
             consent.with_user(self.billing).read(["signed_by_name"])
         with self.assertRaises(AccessError):

@@ -7,6 +7,9 @@ def _like_literal(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+COUNT_FIELDS = ("patient_count", "session_count")
+
+
 class HalleyLotRecall(models.TransientModel):
     """A recalled lot: which lot the manufacturer means, how many patients and
     sessions received it (*Find patients* lists them, paginated, from the SQL view
@@ -26,9 +29,42 @@ class HalleyLotRecall(models.TransientModel):
         "stock.lot", string="Lots found", compute="_compute_lot_ids", store=True, compute_sudo=False
     )
     message = fields.Char(compute="_compute_lot_ids", store=True, readonly=True, compute_sudo=False)
-    # Counted as the user, in her companies only (as the view's record rule).
-    patient_count = fields.Integer(compute="_compute_counts", string="Patients", compute_sudo=False)
-    session_count = fields.Integer(compute="_compute_counts", string="Sessions", compute_sudo=False)
+    # Counted as the user, in her companies only (as the view's record rule), once
+    # per screen: stored on the wizard, and sent back by the form (force_save) when
+    # it is saved for *Find patients*, so the count made when the lot was picked is
+    # not made again (the lots' move lines aggregated once per screen).
+    # (Editable computed fields, readonly in the form: Odoo keeps the values given to
+    # create or write instead of computing them again. Only whole counts are kept:
+    # anything else is counted again. A count she forges misleads only her own
+    # screen: Find patients and Notify read the lots again.)
+    patient_count = fields.Integer(
+        compute="_compute_counts", string="Patients", store=True, readonly=False, compute_sudo=False
+    )
+    session_count = fields.Integer(
+        compute="_compute_counts", string="Sessions", store=True, readonly=False, compute_sudo=False
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._halley_keep_sane_counts(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = dict(vals)
+        self._halley_keep_sane_counts(vals)
+        return super().write(vals)
+
+    @api.model
+    def _halley_keep_sane_counts(self, vals):
+        """The counts the form sends back are kept when both are whole counts;
+        otherwise both are dropped, and counted."""
+        counts = [vals.get(name) for name in COUNT_FIELDS]
+        if any(name in vals for name in COUNT_FIELDS) and not all(
+            isinstance(count, int) and not isinstance(count, bool) and 0 <= count < 2**31 for count in counts
+        ):
+            for name in COUNT_FIELDS:
+                vals.pop(name, None)
     subject = fields.Char(
         default=lambda self: self._default_template().subject or self.env._("Product recall"),
     )
@@ -92,7 +128,10 @@ class HalleyLotRecall(models.TransientModel):
                 else self.env._("Lot recall")
             )
 
-    @api.depends("lot_ids")
+    # On what the lots are found from (as lot_ids), not on lot_ids itself: saving
+    # the form recomputes lot_ids (a cheap search), which must not count again the
+    # patients the form sent back.
+    @api.depends("lot_id", "product_id", "lot_name")
     def _compute_counts(self):
         for recall in self:
             recall.patient_count, recall.session_count = recall._count_patients()
