@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 from ..tools import (
     CLINIC_GROUPS,
@@ -655,8 +655,8 @@ class HalleyTreatmentSession(models.Model):
             Markup("<li>%s</li>")
             % self.env._(
                 "%(product)s: %(qty)s %(uom)s%(lot)s",
-                product=line.product_id.display_name,
-                qty=line.quantity,
+                product=line.product_id.with_context(display_default_code=False).display_name,
+                qty=formatLang(self.env, line.quantity, digits=0 if float(line.quantity).is_integer() else 2),
                 uom=line.product_uom_id.name,
                 lot=self.env._(", lot %(lot)s", lot=line.lot_id.name) if line.lot_id else "",
             )

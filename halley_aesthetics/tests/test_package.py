@@ -1,9 +1,12 @@
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import NOW, HalleyPackageCommon
 
@@ -231,7 +234,9 @@ class TestPackageRedemption(HalleyPackageCommon):
         session = self._trio(40, package_id=self.package.id)
         session.action_confirm()
         session.action_start()
-        with self.assertRaisesRegex(UserError, r"expired on 12/24/2026: it cannot pay for a session on 01/03/2027"):
+        # In the reader's date format: the demo clinic's company reads English (UK).
+        expired, booked = (format_date(self.env, day) for day in (date(2026, 12, 24), date(2027, 1, 3)))
+        with self.assertRaisesRegex(UserError, rf"expired on {expired}: it cannot pay for a session on {booked}"):
             session.action_done()
         self.assertEqual(self.package.sessions_used, 0)
         self.assertFalse(self._trio(40).package_id, "an expired package is not proposed")

@@ -273,11 +273,14 @@ class TestTreatmentSession(HalleyCommon):
         self.assertFalse(session.picking_id)
 
     def test_chatter_lists_lots_used(self):
+        self.rejuran.default_code = "T-RJ-2"
         session = self._run(self._session())
         body = session.message_ids.filtered(lambda m: "Session completed" in m.body).body
         self.assertIn("Session completed", body)
         self.assertIn("TRJ-EARLY", body)
         self.assertIn("TNUMB-1", body)
+        self.assertIn("T Rejuran vial: 1 Units, lot TRJ-EARLY", body, "the product's name, a whole quantity")
+        self.assertNotIn("T-RJ-2", body, "no internal reference")
 
     def test_patient_smart_button(self):
         self._session()

@@ -38,7 +38,8 @@ function assertReadsRight(what, { patient = false } = {}) {
     for (const [pattern, name] of bad) {
         const found = text.match(pattern);
         if (found) {
-            throw new Error(`${what} shows ${name}: "${found[0]}"`);
+            const around = text.slice(Math.max(0, found.index - 80), found.index + 80).replace(/\s+/g, " ");
+            throw new Error(`${what} shows ${name}: "${found[0]}" in "…${around}…"`);
         }
     }
     const monthFirst = MONTH_FIRST_TODAY();
@@ -87,7 +88,7 @@ registry.category("web_tour.tours").add("halley_clinic_day_screen", {
         },
         {
             content: "It reads in words, Singapore's time, day-first, and fits",
-            trigger: ".o_action_manager .o_data_row, .o_action_manager .o_form_view .o_form_sheet",
+            trigger: ".o_action_manager :is(.o_data_row, .o_kanban_record, .fc-event, .o_form_view .o_form_sheet)",
             run() {
                 assertReadsRight(document.title);
                 assertNoSideways(document.title);
