@@ -55,7 +55,6 @@ from . import halley_patient_access_log
 from . import halley_patient_package
 from . import halley_patient_package_line
 from . import account_move
-from . import account_move_words
 from . import account_move_line
 from . import account_chart_template
 # SQL views over the tables above: last.
