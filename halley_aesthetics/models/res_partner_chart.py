@@ -118,13 +118,6 @@ class ResPartner(models.Model):
         if to_create:
             self.env["halley.patient.chart"].create(to_create)
 
-    def get_formview_id(self, access_uid=None):
-        # A patient opened from a session's Patient field (whose context asks for
-        # the quick form to create one): the clinic's full patient form.
-        if self.env.context.get("halley_patient_form") and len(self) == 1 and self.is_patient:
-            return self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id
-        return super().get_formview_id(access_uid=access_uid)
-
     def action_open_halley_chart(self):
         """Her chart in this clinic, with its notes (made when first opened)."""
         self.ensure_one()

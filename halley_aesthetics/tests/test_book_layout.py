@@ -128,12 +128,14 @@ class TestAppointmentBookLayout(HalleyCommon):
         arch = self.env[BOOK].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("halley_aesthetics.res_partner_view_form_halley_patient_quick", arch)
         # An existing patient opened from that field: the clinic's full patient form.
-        field_context = {"halley_patient_form": True,
-                         "form_view_ref": "halley_aesthetics.res_partner_view_form_halley_patient_quick"}
+        field_context = {"form_view_ref": "halley_aesthetics.res_partner_view_form_halley_patient_quick"}
         action = self.patient.with_user(self.practitioner).with_context(**field_context).get_formview_action()
         self.assertEqual(action["views"], [(self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id, "form")])
+        # Elsewhere too, for clinic staff (docs/screens_that_fit.md); others keep Odoo's own.
         action = self.patient.with_user(self.practitioner).get_formview_action()
-        self.assertEqual(action["views"], [(False, "form")], "elsewhere, Odoo's own choice")
+        self.assertEqual(action["views"], [(self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id, "form")])
+        action = self.patient.get_formview_action()
+        self.assertEqual(action["views"], [(False, "form")], "outside the clinic groups, Odoo's own choice")
 
         quick = "halley_aesthetics.res_partner_view_form_halley_patient_quick"
         Partner = self.env["res.partner"].with_user(self.manager).with_context(default_is_patient=True)
