@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from pytz import timezone, utc
 
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import HalleyCommon
 
@@ -134,7 +134,8 @@ class TestAppointmentBookLayout(HalleyCommon):
         # Elsewhere too, for clinic staff (docs/screens_that_fit.md); others keep Odoo's own.
         action = self.patient.with_user(self.practitioner).get_formview_action()
         self.assertEqual(action["views"], [(self.env.ref("halley_aesthetics.res_partner_view_form_halley_patient").id, "form")])
-        action = self.patient.get_formview_action()
+        clerk = new_test_user(self.env, "book_clerk", groups="base.group_user")
+        action = self.patient.with_user(clerk).get_formview_action()
         self.assertEqual(action["views"], [(False, "form")], "outside the clinic groups, Odoo's own choice")
 
         quick = "halley_aesthetics.res_partner_view_form_halley_patient_quick"
