@@ -179,9 +179,10 @@ class TestSignatureIntegrity(PortalCommon):
         unsigned = self.Consent.create({"session_id": session.id, "procedure": True})
         with self.assertRaisesRegex(UserError, words):
             unsigned.write({"signature": SIGNATURE, "signed_by_name": "Someone", "signed_on": NOW})
+        self.doctor.lang = "en_GB"  # the demo clinic's English: day first
         with freeze_time(NOW + timedelta(days=1)):
-            # The day as the reader's language writes it (en_US here).
-            with self.assertRaisesRegex(UserError, "already signed this consent on 11/24/2026 at 17:00."):
+            # The day as the reader's language writes it, at the clinic's time.
+            with self.assertRaisesRegex(UserError, "already signed this consent on 24/11/2026 at 17:00."):
                 session.with_user(self.doctor)._halley_sign_consent(SIGNATURE, "T Patient Grace", channel="clinic")
         self.assertEqual(len(session.sudo().consent_ids.filtered("signed_on")), 1)
 
