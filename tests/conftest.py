@@ -62,6 +62,15 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def stop_odoo(proc):
+    """Stop a server a test started: politely, then for good after 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def wait_for_odoo(url, log_file):
     """Waits until ``url`` answers 200 (a minute at most), else fails with the log's end."""
     for _ in range(120):
@@ -110,11 +119,7 @@ def odoo_server(test_db, tmp_path_factory):
         server = {"url": url, "db": test_db, "log": log_file, "refusals": []}
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_odoo(proc)
     # Odoo's HTTP layer logs every refused call (UserError, AccessError) as a
     # WARNING, in production too. A refusal a test provoked on purpose (through
     # RpcUser.refused) is expected exactly once; every other line fails the run.

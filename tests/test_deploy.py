@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import BAD_LOG_LINE, ROOT, _free_port, wait_for_odoo
+from .conftest import BAD_LOG_LINE, ROOT, _free_port, stop_odoo, wait_for_odoo
 
 COMPOSE = ROOT / "docker-compose.yml"
 CONF = ROOT / "deploy" / "odoo.conf"
@@ -112,11 +112,7 @@ def test_deploy_conf_serves_the_clinic_behind_a_proxy(test_db, tmp_path):
         assert redirect.value.code in (302, 303)
         assert redirect.value.headers["Location"].startswith("/web/login"), redirect.value.headers["Location"]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_odoo(proc)
     log = log_file.read_text()
     assert "Worker WorkerHTTP" in log and "alive" in log, "prefork HTTP workers"
     assert "Evented Service" in log, "the websocket process"

@@ -15,7 +15,7 @@ import xmlrpc.client
 
 import pytest
 
-from .conftest import BAD_LOG_LINE, _free_port, wait_for_odoo
+from .conftest import BAD_LOG_LINE, _free_port, stop_odoo, wait_for_odoo
 
 # Nothing listens there: the address of another server, as web.base.url often is.
 ANOTHER_SERVER = "http://127.0.0.1:9"
@@ -49,11 +49,7 @@ def pdf_server(request, test_db, tmp_path):
         wait_for_odoo(f"{url}/web/login", log_file)
         yield {"url": url, "db": test_db, "log": log_file, "prefork": request.param == "prefork"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_odoo(proc)
 
 
 def _rpc(server, login, password):
