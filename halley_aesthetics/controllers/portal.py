@@ -48,10 +48,6 @@ class HalleyPatientPortal(CustomerPortal):
         session.check_access("read")  # her own record rules too
         return session_sudo
 
-    def _halley_tz(self, session_sudo):
-        # Her time zone, else her clinic's: never the browser's nor the server's.
-        return session_sudo._halley_tz()
-
     def _halley_use_patient_lang(self, session_sudo):
         """Her reminder's link opens her page without login (its access token): a
         visitor who is not logged in reads it in the patient's language, as her
@@ -105,7 +101,6 @@ class HalleyPatientPortal(CustomerPortal):
                 "page_name": "halley_treatments",
                 "upcoming": upcoming.sorted("scheduled_start"),
                 "past": sessions_sudo - upcoming,
-                "tz_of": self._halley_tz,
                 "state_of": lambda session: session._state_label(),
             }
         )
@@ -151,7 +146,6 @@ class HalleyPatientPortal(CustomerPortal):
             {
                 "page_name": "halley_treatment",
                 "session": session_sudo,
-                "tz": self._halley_tz(session_sudo),
                 "state_of": lambda session: session._state_label(),
                 "can_answer": can_answer,
                 "questions": questions,
