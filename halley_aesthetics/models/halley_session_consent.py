@@ -380,7 +380,7 @@ class HalleySessionConsent(models.Model):
         return env._(
             "Consent - %(patient)s - %(date)s",
             patient=(patient.name or "").replace("/", "-"),
-            date=session.with_env(env)._halley_when(pattern=env._("d MMM y")),
+            date=session.with_env(env)._halley_document_day(),
         )
 
     def _halley_queue_signed_pdf(self):

@@ -73,17 +73,8 @@ class HalleyTreatmentSession(models.Model):
         return session.env._(
             "Aftercare - %(patient)s - %(date)s",
             patient=(patient.name or "").replace("/", "-"),
-            date=session._aftercare_day_label(),
+            date=session._halley_document_day(),
         )
-
-    def _aftercare_day_label(self):
-        """The session's day on her aftercare sheet and in its file name, the same:
-        in her time zone (else the clinic's), as her language writes it in words (a
-        date pattern its translators set: "d MMM y" reads 26 Nov 2026, "y年M月d日"
-        2026年11月26日; a file name cannot hold the slashes of 26/11/2026). In the
-        language of ``self``'s environment."""
-        self.ensure_one()
-        return self._halley_when(pattern=self.env._("d MMM y"))
 
     def action_open_aftercare_sheet(self):
         """The aftercare sheet as the patient received it: the PDF itself, in a new

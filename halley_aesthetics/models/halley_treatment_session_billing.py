@@ -133,7 +133,7 @@ class HalleyTreatmentSession(models.Model):
         in_her_lang = self.with_context(lang=lang)
         words = [
             self.protocol_id.with_context(lang=lang).clinic_name,
-            in_her_lang._halley_when(pattern=in_her_lang.env._("d MMM y")),
+            in_her_lang._halley_document_day(),
             self.practitioner_id.name,
         ]
         return ", ".join(word for word in words if word)

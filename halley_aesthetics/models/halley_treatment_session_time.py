@@ -30,3 +30,12 @@ class HalleyTreatmentSession(models.Model):
         self.ensure_one()
         value = self.scheduled_start if value is None else value
         return format_local(self.env, value, tz or self._halley_tz(), **options)
+
+    def _halley_document_day(self):
+        """The session's day on the documents about it (aftercare sheet, treatment
+        record, consent, invoice line) and in their file names, the same: in her
+        time zone (else the clinic's), as the language of ``self``'s environment
+        writes it in words (a date pattern its translators set: "d MMM y" reads 26
+        Nov 2026, "y年M月d日" 2026年11月26日; a file name cannot hold the slashes of
+        26/11/2026)."""
+        return self._halley_when(pattern=self.env._("d MMM y"))

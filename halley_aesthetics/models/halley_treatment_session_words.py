@@ -1,5 +1,4 @@
-from odoo import fields, models
-from odoo.tools import format_date
+from odoo import models
 
 
 class HalleyTreatmentSession(models.Model):
@@ -7,14 +6,6 @@ class HalleyTreatmentSession(models.Model):
     session's reference (SES/2026/00002), which stays the staff's search key."""
 
     _inherit = "halley.treatment.session"  # pylint: disable=consider-merging-classes-inherited
-
-    def _halley_document_day(self):
-        """The session's day as the reader's language writes it ("26 Nov 2026",
-        "2026年11月26日"), in the patient's time zone, else the clinic's."""
-        self.ensure_one()
-        tz = self.patient_id.tz or self.company_id.partner_id.tz or self.env.user.tz or "UTC"
-        day = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.scheduled_start).date()
-        return format_date(self.env, day, date_format=self.env._("d MMM y"))
 
     def _treatment_record_title(self):
         """The treatment record's heading: "Rejuran Skin Healer, 26 Nov 2026"."""
