@@ -72,6 +72,5 @@
             "halley_aesthetics/static/tests/tours/**/*",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "application": True,
 }
