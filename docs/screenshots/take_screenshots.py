@@ -211,6 +211,12 @@ def lookup_package(rpc):
     return package["id"], package["invoice_id"][0], sessions[min(1, len(sessions) - 1)]
 
 
+def clinic_today():
+    """The demo clinic's day (Singapore, UTC+8), whatever the machine's zone: the demo's
+    sessions of "today" are on it."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+
+
 def prepare_packages(url, db, rpc):
     """Use up Grace Lim's Baby Skin Trio course (the demo's, or one sold here); complete one
     Rejuran session for Aisha Rahman without package. Does nothing if a used-up
@@ -219,7 +225,7 @@ def prepare_packages(url, db, rpc):
         print("a used-up package exists: nothing prepared")
         return
     billing = connect(url, db, "billing", "billing")
-    today = datetime.date.today()
+    today = clinic_today()
     grace = billing("res.partner", "search", [("name", "=", "Grace Lim")], limit=1)
     aisha = billing("res.partner", "search", [("name", "ilike", "Aisha")], limit=1)
     course = billing("product.product", "search", [("default_code", "=", "PKG-TRIO3")], limit=1)
@@ -302,7 +308,7 @@ def prepare_bookings(rpc):
     if len(patients) != 3:
         raise SystemExit("the demo patients are missing")
     trio, room = xmlid(rpc, "bom_trio_demo"), xmlid(rpc, "room_1_demo")
-    today = datetime.date.today()
+    today = clinic_today()
     sessions = []
     for index, (days, hour) in enumerate(((6, 2), (6, 4), (7, 2), (7, 5), (8, 3), (8, 6))):
         start = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour))
@@ -380,7 +386,7 @@ def prepare_portal(rpc, login, password):
         print("Grace Lim has an upcoming session not signed yet: nothing booked")
         return
     # 10:00 in Singapore (UTC+8), in two weeks (never on a Sunday: the rooms are closed).
-    day = datetime.date.today() + datetime.timedelta(days=14)
+    day = clinic_today() + datetime.timedelta(days=14)
     day += datetime.timedelta(days=int(day.weekday() == 6))
     session = rpc("halley.treatment.session", "create", {
         "patient_id": grace, "protocol_id": xmlid(rpc, "bom_rejuran_demo"), "room_id": xmlid(rpc, "room_1_demo"),

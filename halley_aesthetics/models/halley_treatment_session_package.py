@@ -159,7 +159,12 @@ class HalleyTreatmentSession(models.Model):
         package does not allow."""
         for session in self:
             package = session.package_id.sudo()
-            name = package.name
+            # Staff read the course and the day it was bought, not its reference.
+            name = self.env._(
+                "%(course)s bought on %(date)s",
+                course=package.product_id.name,
+                date=format_date(self.env, package.date_purchase),
+            )
             if package.patient_id != session.patient_id:
                 raise UserError(
                     self.env._(
@@ -225,12 +230,11 @@ class HalleyTreatmentSession(models.Model):
                     raise UserError(
                         self.env._(
                             "Only %(days)s days since the last session of the package "
-                            "%(package)s (%(last)s on %(date)s): it requires at least "
+                            "%(package)s (on %(date)s): it requires at least "
                             "%(min)s days between sessions. A clinic manager may override "
                             "this with a reason on the session.",
                             days=days,
                             package=name,
-                            last=last.name,
                             date=last._halley_when(tz=last._halley_clinic_tz(), date_only=True),
                             min=package.min_interval_days,
                         )
