@@ -300,30 +300,46 @@ class StockWarehouseOrderpoint(models.Model):
             return quantity
         return uom._compute_quantity(quantity, self.product_uom, round=False)
 
-    def _halley_booked_moves(self, products):
-        """Quantity of the booked sessions' moves of ``products``, per product,
-        source location and day: ``{product_id: [(location parent_path, day,
-        quantity)]}``. One query for every rule read (a list page reads only its
-        own products' moves)."""
-        booked = defaultdict(list)
-        Move = self.env["stock.move"].sudo()
-        Move.flush_model(["product_id", "treatment_session_id", "state", "location_id", "date", "product_qty"])
+    def _halley_booked_demands(self):
+        """Quantity of the booked sessions' moves out of each orderpoint's location
+        (or a location under it) up to its forecast date, in the product's unit:
+        ``{orderpoint_id: quantity}``. One query for the rules read: open moves only
+        (the states Odoo's forecast counts, which its index on the state finds
+        without reading the sessions' done moves), the horizon applied in it."""
+        rules = [
+            (orderpoint.id, orderpoint.product_id.id, orderpoint.location_id.parent_path,
+             orderpoint._halley_horizon().date())
+            for orderpoint in self
+        ]
+        if not rules:
+            return {}
+        self.env["stock.move"].flush_model(
+            ["product_id", "treatment_session_id", "state", "location_id", "date", "product_qty"]
+        )
         self.env["stock.location"].flush_model(["parent_path"])
+        ids, product_ids, paths, last_days = zip(*rules, strict=True)
         self.env.cr.execute(
             """
-            SELECT m.product_id, l.parent_path, m.date::date, SUM(m.product_qty)
-              FROM stock_move m
-              JOIN stock_location l ON l.id = m.location_id
-             WHERE m.treatment_session_id IS NOT NULL
-               AND m.state NOT IN ('draft', 'done', 'cancel')
-               AND m.product_id = ANY(%s)
-          GROUP BY m.product_id, l.parent_path, m.date::date
+            WITH booked AS MATERIALIZED (
+                SELECT m.product_id, l.parent_path, m.date::date AS day, SUM(m.product_qty) AS quantity
+                  FROM stock_move m
+                  JOIN stock_location l ON l.id = m.location_id
+                 WHERE m.treatment_session_id IS NOT NULL
+                   AND m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
+                   AND m.product_id = ANY(%s)
+                   AND m.date < %s
+              GROUP BY m.product_id, l.parent_path, m.date::date
+            )
+            SELECT o.id, SUM(b.quantity)
+              FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[]) AS o(id, product_id, path, last_day)
+              JOIN booked b ON b.product_id = o.product_id AND b.day <= o.last_day
+                           AND b.parent_path LIKE o.path || '%%'
+          GROUP BY o.id
             """,
-            [products.ids],
+            [sorted(set(product_ids)), max(last_days) + timedelta(days=1),
+             list(ids), list(product_ids), list(paths), list(last_days)],
         )
-        for product_id, path, day, quantity in self.env.cr.fetchall():
-            booked[product_id].append((path, day, quantity))
-        return booked
+        return dict(self.env.cr.fetchall())
 
     @api.depends("product_id", "location_id", "lead_days_date", "visibility_days")
     def _compute_halley_quantities(self):
@@ -340,11 +356,10 @@ class StockWarehouseOrderpoint(models.Model):
         expired = clinic._halley_expired_quantities()
         packages = clinic._halley_package_demands()
         in_progress = clinic.with_context(halley_odoo_in_progress=True)._quantity_in_progress()
-        products = clinic.product_id
-        booked = self._halley_forecast_data(
-            ("booked", tuple(sorted(products.ids))), lambda: self._halley_booked_moves(products)
-        )
-        # Incoming as Odoo reads its forecast: one read per location and date.
+        booked = clinic._halley_booked_demands()
+        # Incoming as Odoo reads its forecast: one read per location and date (the
+        # same context as Odoo's forecast columns when the rule has no visibility
+        # days: then Odoo has read it already).
         by_context = defaultdict(lambda: self.browse())
         for orderpoint in clinic:
             by_context[(orderpoint.location_id.id, orderpoint._halley_horizon())] |= orderpoint
@@ -355,12 +370,9 @@ class StockWarehouseOrderpoint(models.Model):
             }
             for orderpoint in orderpoints:
                 uom = orderpoint.product_id.uom_id
-                prefix, last_day = orderpoint.location_id.parent_path, horizon.date()
-                booked_qty = sum(
-                    qty for path, day, qty in booked.get(orderpoint.product_id.id, ())
-                    if day <= last_day and path.startswith(prefix)
+                orderpoint.halley_booked_demand = uom._compute_quantity(
+                    booked.get(orderpoint.id, 0.0), orderpoint.product_uom
                 )
-                orderpoint.halley_booked_demand = uom._compute_quantity(booked_qty, orderpoint.product_uom)
                 orderpoint.halley_incoming_qty = (
                     uom._compute_quantity(incoming[orderpoint.product_id.id], orderpoint.product_uom)
                     + in_progress.get(orderpoint.id, 0.0)
