@@ -217,7 +217,7 @@ class HalleyTreatmentSession(models.Model):
                 for line in move.move_line_ids:
                     lot_id = line.lot_id.id or False
                     if lot_id not in wanted or lot_id in kept:
-                        commands.append(Command.unlink(line.id))
+                        commands.append(Command.delete(line.id))
                         continue
                     kept.add(lot_id)
                     quantity = product.uom_id._compute_quantity(wanted[lot_id], line.product_uom_id)
