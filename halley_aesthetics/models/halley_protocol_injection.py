@@ -38,7 +38,7 @@ class HalleyProtocolInjection(models.Model):
     def create(self, vals_list):
         vals_list = list(vals_list)
         for vals in vals_list:
-            check_chart_numbers(self, vals)
+            check_chart_numbers(self, vals, create=True)
             check_references(self, vals)
         return super().create(vals_list)
 

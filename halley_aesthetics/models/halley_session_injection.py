@@ -23,17 +23,18 @@ def _fmt(quantity):
     return float_repr(quantity, 3).rstrip("0").rstrip(".")
 
 
-def check_chart_numbers(model, vals):
+def check_chart_numbers(model, vals, create=False):
     """Refused in words before anything is written (models/base.py refuses the
     wrong types): a quantity above zero and below a typing mistake, a point inside
     the diagram. For a session's chart entries and a protocol's alike."""
     quantity = vals.get("quantity")
-    if _number(quantity) and not 0 < quantity <= MOST_PER_ENTRY:
+    given = create or "quantity" in vals  # a new entry always has one
+    if (given and not quantity) or (_number(quantity) and not 0 < quantity <= MOST_PER_ENTRY):
         raise ValidationError(
             model.env._(
                 "An injection's quantity is more than zero and at most %(most)s (not %(value)s).",
                 most=_fmt(MOST_PER_ENTRY),
-                value=quantity,
+                value=quantity or 0,
             )
         )
     for name, bound in (("x", DIAGRAM_WIDTH), ("y", DIAGRAM_HEIGHT)):
@@ -112,7 +113,7 @@ class HalleySessionInjection(models.Model):
         vals_list = list(vals_list)
         Session = self.env["halley.treatment.session"]
         for vals in vals_list:
-            check_chart_numbers(self, vals)
+            check_chart_numbers(self, vals, create=True)
             check_references(self, vals)
         sessions = Session.browse({vals["session_id"] for vals in vals_list if vals.get("session_id")})
         if not self.env.su:

@@ -104,13 +104,15 @@ class ProductTemplate(models.Model):
         """Refused in words before the database's check: a stock unit holds more
         than nothing of the dose, and not a typing mistake's worth (models/base.py
         refuses the wrong types)."""
-        value = vals.get("halley_dose_per_unit")
-        if isinstance(value, int | float) and not isinstance(value, bool) and not 0 < value <= DOSE_PER_UNIT_MAX:
+        if "halley_dose_per_unit" not in vals:
+            return
+        value = vals["halley_dose_per_unit"]
+        if not value or (isinstance(value, int | float) and not 0 < value <= DOSE_PER_UNIT_MAX):
             raise ValidationError(
                 self.env._(
                     "A stock unit holds more than zero and at most %(most)s of the dose unit (not %(value)s).",
                     most=DOSE_PER_UNIT_MAX,
-                    value=value,
+                    value=value or 0,
                 )
             )
 
