@@ -94,6 +94,27 @@ class TestInjectionChart(HalleyCommon):
         self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 2)
         self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 5)
 
+    def test_charted_consumption_is_changed_on_the_chart_only(self):
+        session = self._started()
+        self._chart(session, [("forehead", 2.0)])
+        move = self.move_of(session, self.rejuran).with_user(self.practitioner)
+        line = move.move_line_ids
+        for attempt in (
+            lambda: move.write({"quantity": 2}),
+            lambda: line.write({"lot_id": self.lot_rj_late.id}),
+            lambda: line.unlink(),
+            lambda: self.env["stock.move.line"].with_user(self.practitioner).create({
+                "move_id": move.id, "product_id": self.rejuran.id, "lot_id": self.lot_rj_late.id, "quantity": 1,
+                "location_id": self.room.id, "location_dest_id": move.location_dest_id.id,
+            }),
+        ):
+            with self.refused("T Rejuran vial is consumed in .* as its injection chart says"):
+                attempt()
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_early: 1.0})
+        # What is not charted is still recorded by hand.
+        self.move_of(session, self.numbing).with_user(self.practitioner).quantity = 6
+        self.assertEqual(self.move_of(session, self.numbing).quantity, 6)
+
     def test_chart_totals_convert_doses_to_vials(self):
         session = self._started()
         self._chart(session, [("forehead", 0.8), ("cheek_left", 0.8), ("chin", 0.4), ("cheek_right", 0.2)])
