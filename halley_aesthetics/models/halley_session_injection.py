@@ -193,7 +193,10 @@ class HalleySessionInjection(models.Model):
             session = entry.session_id
             product = entry.product_id
             components = session._halley_chart_components()
-            if product not in components:
+            # A closed session charted after the fact by the workflow (demo data
+            # loaded on a database upgraded from before charts) keeps what it says.
+            after_the_fact = self.env.su and session.state in CLOSED_STATES
+            if product not in components and not after_the_fact:
                 raise ValidationError(
                     self.env._(
                         "%(product)s is not charted in %(protocol)s: chart %(products)s.",
