@@ -126,6 +126,7 @@ class StockMove(models.Model):
                     session=session.name,
                 )
             )
+        moves._halley_check_not_charted()
         if "quantity" in vals:
             quantity = vals["quantity"]
             if (
@@ -141,6 +142,24 @@ class StockMove(models.Model):
                 )
             for move in moves.sudo():
                 move._halley_check_used_raw(quantity, move.product_uom)
+
+    def _halley_check_not_charted(self):
+        """A charted product of a session with an injection chart is consumed as
+        charted: its quantity and lots follow the chart (the workflow writes them,
+        as superuser), not a hand edit, which Done would undo."""
+        if self.env.su:
+            return
+        for move in self.sudo().filtered(lambda m: m.treatment_session_id and m.product_id.halley_charted):
+            session = move.treatment_session_id
+            if self.env["halley.session.injection"].sudo().search_count([("session_id", "=", session.id)], limit=1):
+                raise UserError(
+                    self.env._(
+                        "%(product)s is consumed in %(session)s as its injection chart says: change the "
+                        "chart (its lots and quantities) instead.",
+                        product=move.product_id.with_context(display_default_code=False).display_name,
+                        session=session.with_env(self.env).display_name,
+                    )
+                )
 
     def _halley_check_used_raw(self, quantity, uom):
         """A quantity used as typed, before Odoo converts, rounds and reserves it (a

@@ -77,6 +77,9 @@ class StockMoveLine(models.Model):
             self.env["stock.picking"].browse(
                 [vals["picking_id"] for vals in vals_list if vals.get("picking_id")]
             )._halley_check_frozen()
+            self.env["stock.move"].browse(
+                [vals["move_id"] for vals in vals_list if vals.get("move_id")]
+            )._halley_check_not_charted()
             treatment = set(
                 self.env["stock.move"].browse([v["move_id"] for v in vals_list if v.get("move_id")])
                 .sudo().filtered("treatment_session_id").ids
@@ -96,6 +99,8 @@ class StockMoveLine(models.Model):
 
     def write(self, vals):
         self._halley_check_frozen()
+        if not self.env.su:
+            self.move_id._halley_check_not_charted()
         if not self.env.su and self.move_id.treatment_session_id:
             if "quantity" in vals:
                 self._halley_check_quantity(vals["quantity"])
@@ -123,6 +128,8 @@ class StockMoveLine(models.Model):
     def unlink(self):
         # Before Odoo's own refusal of done lines, which does not name the session.
         self._halley_check_frozen()
+        if not self.env.su:
+            self.move_id._halley_check_not_charted()
         return super().unlink()
 
     def _halley_check_frozen(self):
