@@ -198,6 +198,8 @@ class TestInjectionChartRecords(HalleyPackageCommon):
         # forehead had the other lot).
         self.assertEqual(by_patient[self.patient], "Right cheek (0.8 T mL), Left cheek (0.8 T mL)")
         self.assertEqual(by_patient[self.patient_2], "Forehead (0.3 T mL)")
+        late = self._recall_rows(self.lot_rj_late)
+        self.assertEqual(set(late.mapped("zone_doses")), {"Forehead (0.4 T mL)"})
         # Billing neither lists the recall nor reads a zone through sudo.
         with self.assertRaises(AccessError):
             self.env["halley.lot.recall.patient"].with_user(self.billing).search([])
@@ -250,7 +252,7 @@ class TestInjectionChartRecords(HalleyPackageCommon):
         Notice = self.env["halley.recall.notice"]
         Notice._cron_post_recall_messages()
         body = Notice.search([("patient_id", "=", self.patient.id)]).message_id.body
-        self.assertIn("注射部位：左脸颊（0.4 T mL）", body)
+        self.assertIn("；注射部位：Right cheek（0.4 T mL）, 左脸颊（0.4 T mL）", body)
 
     # ------------------------------------------------------------------ PDPA export
 
