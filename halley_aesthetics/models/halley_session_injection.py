@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_repr
 
 from ..clinic_time import company_tz, format_local
-from ..tools import check_references
+from ..tools import check_references, check_references_many
 
 DEPTHS = [("intradermal", "Intradermal"), ("subdermal", "Subdermal"), ("supraperiosteal", "Supraperiosteal")]
 DEVICES = [("needle", "Needle"), ("cannula", "Cannula")]
@@ -113,7 +113,7 @@ class HalleySessionInjection(models.Model):
         Session = self.env["halley.treatment.session"]
         for vals in vals_list:
             check_chart_numbers(self, vals)
-            check_references(self, vals)
+        check_references_many(self, vals_list)
         sessions = Session.browse({vals["session_id"] for vals in vals_list if vals.get("session_id")})
         if not self.env.su:
             # Who may not change the session hears it before anything else.
