@@ -19,7 +19,8 @@ VIEWBOX_WIDTH, VIEWBOX_HEIGHT = 200, 240
 DIAGRAMS = ("front", "left", "right", "neck")
 # The outline artwork of each diagram (the chart widget's), drawn under the zones
 # when the addon carries it.
-ARTWORK_PATH = "halley_aesthetics/static/src/chart/{diagram}.svg"
+ARTWORK_PATH = "halley_aesthetics/static/src/chart/{name}.svg"
+ARTWORK_NAMES = {"front": "face_front", "left": "face_left", "right": "face_right", "neck": "neck"}
 _ARTWORK = {}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 # Context key set by the patient portal only, after it checked that the request is
@@ -89,8 +90,8 @@ def _artwork(diagram):
     if diagram not in _ARTWORK:
         markup = Markup("")
         try:
-            with file_open(ARTWORK_PATH.format(diagram=diagram), "rb") as file:
-                root = etree.fromstring(file.read())
+            with file_open(ARTWORK_PATH.format(name=ARTWORK_NAMES.get(diagram, diagram)), "rb") as file:
+                root = etree.fromstring(file.read(), etree.XMLParser(remove_comments=True, resolve_entities=False))
             root.set("x", "0")
             root.set("y", "0")
             root.set("width", str(VIEWBOX_WIDTH))
