@@ -2,7 +2,6 @@
 
 import re
 import weakref
-from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2.extensions
@@ -199,37 +198,6 @@ def check_references(model, vals, names=None):
                     field=field.string.lower(),
                 )
             )
-
-
-def check_references_many(model, vals_list, names=None):
-    """``check_references`` for the values of one ``create``: the ids given to each
-    many2one field are read once per model for all of them (a chart of 200 points:
-    a query per model, not one per point and field), then each value is checked
-    as ``check_references`` does, in the same words."""
-    given = defaultdict(set)
-    for vals in vals_list:
-        for name, value in vals.items():
-            field = model._fields.get(name)
-            if (field is not None and field.type == "many2one" and (not names or name in names)
-                    and isinstance(value, int) and not isinstance(value, bool) and value > 0):
-                given[field.comodel_name].add(value)
-    known = {
-        comodel: set(model.env[comodel].sudo().browse(ids).exists().ids) for comodel, ids in given.items()
-    }
-    for vals in vals_list:
-        check_references(
-            model,
-            {name: value for name, value in vals.items() if not _known_reference(model, name, value, known)},
-            names,
-        )
-
-
-def _known_reference(model, name, value, known):
-    field = model._fields.get(name)
-    return (
-        field is not None and field.type == "many2one" and isinstance(value, int) and not isinstance(value, bool)
-        and value in known.get(field.comodel_name, ())
-    )
 
 
 def check_session_open(records, sessions):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_round
+from odoo.tools.sql import column_exists, create_column
 
 # The most of its dose unit one stock unit may hold (a box of 10,000 units of toxin).
 DOSE_PER_UNIT_MAX = 100000
@@ -82,6 +83,16 @@ class ProductTemplate(models.Model):
         ),
     ]
 
+    def _auto_init(self):
+        """The dose unit filled in one UPDATE (the product's own unit) when the
+        addon is installed on, or upgraded from a release without it on, a database
+        with products, instead of the ORM computing it product by product."""
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "halley_dose_uom_id"):
+            create_column(cr, self._table, "halley_dose_uom_id", "int4")
+            cr.execute("UPDATE product_template SET halley_dose_uom_id = uom_id")
+        return super()._auto_init()
+
     @api.depends("uom_id")
     def _compute_halley_dose_uom_id(self):
         for template in self:
@@ -104,13 +115,15 @@ class ProductTemplate(models.Model):
         """Refused in words before the database's check: a stock unit holds more
         than nothing of the dose, and not a typing mistake's worth (models/base.py
         refuses the wrong types)."""
-        value = vals.get("halley_dose_per_unit")
-        if isinstance(value, int | float) and not isinstance(value, bool) and not 0 < value <= DOSE_PER_UNIT_MAX:
+        if "halley_dose_per_unit" not in vals:
+            return
+        value = vals["halley_dose_per_unit"]
+        if not value or (isinstance(value, int | float) and not 0 < value <= DOSE_PER_UNIT_MAX):
             raise ValidationError(
                 self.env._(
                     "A stock unit holds more than zero and at most %(most)s of the dose unit (not %(value)s).",
                     most=DOSE_PER_UNIT_MAX,
-                    value=value,
+                    value=value or 0,
                 )
             )
 
