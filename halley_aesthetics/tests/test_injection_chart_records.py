@@ -246,13 +246,14 @@ class TestInjectionChartRecords(HalleyPackageCommon):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._get("halley_aesthetics")._update_translations(["zh_CN"])
         self.cheek_left.update_field_translations("name", {"zh_CN": "左脸颊"})
+        self.cheek_right.update_field_translations("name", {"zh_CN": "右脸颊"})
         self.patient.lang = "zh_CN"
         self._cheeks(patient=self.patient)
         self.env["halley.lot.recall"].with_user(self.manager).create({"lot_id": self.lot_rj_early.id}).action_notify()
         Notice = self.env["halley.recall.notice"]
         Notice._cron_post_recall_messages()
         body = Notice.search([("patient_id", "=", self.patient.id)]).message_id.body
-        self.assertIn("；注射部位：Right cheek（0.4 T mL）, 左脸颊（0.4 T mL）", body)
+        self.assertIn("；注射部位：右脸颊（0.4 T mL）, 左脸颊（0.4 T mL）", body)
 
     # ------------------------------------------------------------------ PDPA export
 
