@@ -50,6 +50,7 @@ SESSIONS = int(os.environ.get("BENCH_SESSIONS", "2000"))
 PATIENTS = PACKAGES + SESSIONS // 2
 RECALL_N = int(os.environ.get("BENCH_RECALL_N", "100000"))
 BATCH_N = 100  # sessions completed in one call
+CHART_POINTS = 20  # the charted session's points (two lots)
 BOOKED_DAYS = 56  # the booked sessions: over the next 8 weeks, 9:00 to 18:00
 # Peak memory needs a second run of the work, traced (slower): skipped after a first
 # run longer than this many seconds.
@@ -835,6 +836,78 @@ def done_lines(env, protocols, rooms):
     ours, theirs = measure_pair(env, done(sessions[1:]), deliver(pickings[1:]))
     compare(f"{BATCH_N} sessions done in one call (Odoo: {BATCH_N} deliveries in one call, "
             f"{BATCH_N} entries posted together)", ours, theirs, 1.15, per=BATCH_N)
+    log(f"Done of a charted session: {CHART_POINTS} points over two lots")
+    charted, charted_picking = _charted_setup(env, protocols[0], rooms[0])
+    ours, theirs = measure_pair(env, done(charted), deliver(charted_picking))
+    compare(f"Done of a charted session, {CHART_POINTS} points over two lots (Odoo: validate the delivery of "
+            "the same lots, post a revenue entry)", ours, theirs, 1.15, 1.10)
+
+
+def _charted_setup(env, protocol, room):
+    """A started session of a package patient whose chart holds CHART_POINTS points
+    of the protocol's first lot-tracked component over two lots (the chart's
+    totals become its move's lot lines), and a reserved delivery of the same
+    quantities from the same lots (Odoo's equivalent). Rolled back with the run."""
+    product = protocol.bom_line_ids.product_id.filtered(lambda p: p.tracking == "lot")[:1]
+    assert product, "the bench's first protocol has no lot-tracked component"
+    product.product_tmpl_id.write(
+        {"halley_charted": True, "halley_dose_uom_id": product.uom_id.id, "halley_dose_per_unit": 1.0}
+    )
+    first = env["stock.lot"].search([("product_id", "=", product.id)], order="id", limit=1)
+    second = env["stock.lot"].create(
+        {"name": f"{first.name}-B", "product_id": product.id, "expiration_date": first.expiration_date}
+    )
+    env["stock.quant"].with_context(inventory_mode=True).create(
+        {"product_id": product.id, "location_id": room.id, "lot_id": second.id, "inventory_quantity": 2000}
+    ).action_apply_inventory()
+    patient = env["halley.patient.package"].search(
+        [("line_ids.protocol_id", "=", protocol.id), ("state", "=", "active")], order="id",
+        offset=BATCH_N + 1, limit=1,
+    ).patient_id
+    assert patient, "no package patient left for the charted Done line: BENCH_PACKAGES of 1,020 or more"
+    # After the Done lines' sessions, in the same evenings' hours (never two at once).
+    evening = datetime.now().replace(hour=18, minute=0, second=0, microsecond=0)
+    session = _new_session(env, patient, protocol, room, evening + timedelta(days=(BATCH_N + 1) // 6 + 2))
+    session.action_confirm()
+    session.action_start()
+    zones = env["halley.chart.zone"].search([("diagram", "=", "front")], order="sequence, id")
+    points = []
+    for i in range(CHART_POINTS):
+        zone = zones[i % len(zones)]
+        x, y = (float(c) for c in zone.shape.split()[0].split(","))
+        points.append({"session_id": session.id, "zone_id": zone.id, "x": x + 4, "y": y + 4,
+                       "product_id": product.id, "lot_id": (first, second)[i % 2].id, "quantity": 0.1,
+                       "depth": "subdermal", "device": "needle", "gauge": "32g"})
+    env["halley.session.injection"].create(points)
+    session.deviation_reason = "Charted over two lots"
+    lines = session.move_ids.move_line_ids
+    assert set(lines.filtered(lambda ml: ml.product_id == product).lot_id.ids) == {first.id, second.id}, (
+        "the chart's lots are not its move's lines"
+    )
+    customers = env.ref("stock.stock_location_customers")
+    out_type = room.warehouse_id.out_type_id
+    picking = env["stock.picking"].create(
+        {"picking_type_id": out_type.id, "location_id": room.id, "location_dest_id": customers.id,
+         "partner_id": patient.id,
+         "move_ids": [Command.create({"name": move.product_id.name, "product_id": move.product_id.id,
+                                      "product_uom_qty": move.quantity, "product_uom": move.product_uom.id,
+                                      "location_id": room.id, "location_dest_id": customers.id})
+                      for move in session.move_ids]}
+    )
+    picking.action_confirm()
+    picking.action_assign()
+    # The same lots as the session's lines (Odoo's reservation picks one lot).
+    for move, ours in zip(picking.move_ids, session.move_ids, strict=True):
+        if move.has_tracking != "none":
+            move.move_line_ids.unlink()
+            move.write({"move_line_ids": [
+                Command.create({"product_id": line.product_id.id, "lot_id": line.lot_id.id,
+                                "quantity": line.quantity, "product_uom_id": line.product_uom_id.id,
+                                "location_id": line.location_id.id, "location_dest_id": customers.id})
+                for line in ours.move_line_ids]})
+    assert picking.state == "assigned", picking.state
+    env.flush_all()
+    return session, picking
 
 
 def _done_setup(env, protocol, room):

@@ -38,6 +38,7 @@
         "views/halley_chart_zone_views.xml",
         "views/halley_patient_chart_views.xml",
         "views/halley_session_photo_views.xml",
+        "views/halley_session_injection_history_views.xml",
         "wizard/halley_photo_comparison_views.xml",
         "wizard/halley_session_deviation_views.xml",
         "wizard/halley_component_replacement_views.xml",

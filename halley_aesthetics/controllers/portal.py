@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq, is_html_empty
 
+from ..models.halley_treatment_session_injection_records import PATIENT_SESSION_KEY
+
 SESSION = "halley.treatment.session"
 PACKAGE = "halley.patient.package"
 AFTERCARE_REPORT = "halley_aesthetics.action_report_halley_aftercare"
@@ -222,7 +224,9 @@ class HalleyPatientPortal(CustomerPortal):
             raise request.not_found() from None  # a document URL: whose it is stays unsaid
         if session_sudo.state != "done":
             return request.redirect(f"/my/treatments/{session_id}")
-        # Rendered as superuser, the sheet in her language (its template's t-lang).
+        # Rendered as superuser, the sheet in her language (its template's t-lang);
+        # the zones treated listed for her, on her own sheet only.
+        request.update_context(**{PATIENT_SESSION_KEY: session_sudo.id})
         return self._show_report(
             model=session_sudo, report_type="pdf", report_ref=AFTERCARE_REPORT, download=download
         )

@@ -12,6 +12,7 @@ from . import res_partner_lang
 from . import halley_patient_chart
 from . import res_partner_chart
 from . import res_partner_photos
+from . import res_partner_injection
 from . import res_users
 from . import product_template
 from . import halley_chart_zone
@@ -50,6 +51,7 @@ from . import halley_treatment_session_photos
 from . import halley_session_injection
 from . import halley_protocol_injection
 from . import halley_treatment_session_injection
+from . import halley_treatment_session_injection_records
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum

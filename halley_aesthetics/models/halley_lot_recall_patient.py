@@ -1,6 +1,9 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..tools import CLINICIAN_GROUPS
+from .halley_treatment_session_injection_records import zone_doses_text
+
 # What a lot recall reads: the done move lines of lots that completed treatment
 # sessions consumed (a consumption move line carries its session; returns do not),
 # with the session's patient, company, date and practitioner (RECALL_LINES_SQL),
@@ -58,6 +61,12 @@ class HalleyLotRecallPatient(models.Model):
     last_date = fields.Datetime(string="Last session", readonly=True)
     practitioner_id = fields.Many2one("res.users", string="Last practitioner", readonly=True)
     quantity = fields.Float(readonly=True, digits="Product Unit of Measure", aggregator="sum")
+    # Where the lot went on her face, from the injection charts of her done
+    # sessions: read for the rows shown, in one query for the page.
+    zone_doses = fields.Char(
+        string="Zones treated", compute="_compute_zone_doses", groups=CLINICIAN_GROUPS,
+        help="The zones of her chart that received the lot, with the dose (her done sessions).",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -121,6 +130,15 @@ class HalleyLotRecallPatient(models.Model):
         if count_limit and length > count_limit:  # as Odoo's count: up to the limit
             length = max(count_limit, offset + len(rows))
         return {"length": length, "records": records.web_read(specification)}
+
+    def _compute_zone_doses(self):
+        doses = self.env["halley.treatment.session"]._halley_lot_zone_doses(
+            [(row.patient_id.id, row.lot_id.id, row.company_id.id) for row in self]
+        )
+        for row in self:
+            row.zone_doses = zone_doses_text(
+                self.env, doses.get((row.patient_id.id, row.lot_id.id, row.company_id.id), [])
+            )
 
     @api.model
     def _halley_count(self, lots):

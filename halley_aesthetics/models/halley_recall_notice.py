@@ -1,4 +1,5 @@
 import logging
+from functools import partial
 
 from markupsafe import Markup
 
@@ -7,8 +8,9 @@ from odoo.tools import SQL
 from odoo.tools.rendering_tools import convert_inline_template_to_qweb
 
 from ..clinic_time import format_local, text_tz
-from ..tools import CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
+from ..tools import CLINICIAN_GROUPS, CONCURRENCY_ERRORS, JOB_RETRY_DELAY, run_unless_busy
 from .halley_lot_recall_patient import RECALL_USAGE_SQL
+from .halley_treatment_session_injection_records import translated, zone_doses_text
 
 _logger = logging.getLogger(__name__)
 
@@ -127,11 +129,16 @@ class HalleyRecallNotice(models.Model):
         groups = [ids for (ids,) in cr.fetchall()]
         Notice = self.sudo()
         notices = Notice.browse(id_ for ids in groups for id_ in ids)  # read together
+        # Where each lot went on each patient's face (her charts): one query for
+        # the batch, every language (each message is in its patient's).
+        zones = Notice._halley_recall_zone_doses(notices)
         postponed = 0
         for ids in groups:
             group = notices.browse(ids)
             # Notices changed by someone at this moment stay queued for the next run.
-            if not run_unless_busy(group, group._halley_post_recall_message, _logger, f"Recall notices {ids}"):
+            if not run_unless_busy(
+                group, partial(group._halley_post_recall_message, zones), _logger, f"Recall notices {ids}"
+            ):
                 postponed += 1
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         self.env.flush_all()
@@ -144,7 +151,14 @@ class HalleyRecallNotice(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(groups) - postponed, remaining=remaining)
         return True
 
-    def _halley_post_recall_message(self):
+    @api.model
+    def _halley_recall_zone_doses(self, notices):
+        """{(session id, lot id): [(zone names by language, dose, unit names)]} for
+        the sessions of ``notices``, in one query."""
+        keys = [(session.id, notice.lot_id.id) for notice in notices.sudo() for session in notice.session_ids]
+        return self.env["halley.treatment.session"].sudo()._halley_lot_zone_doses(keys, by="session", translate=False)
+
+    def _halley_post_recall_message(self, zones=None):
         """Post one patient's recall message on the first of ``self`` (her notices
         of one recall) and mark them notified. A message that cannot be posted is
         replaced by a note to call her (logged at INFO); the others go on."""
@@ -161,26 +175,35 @@ class HalleyRecallNotice(models.Model):
             lang=patient._halley_lang(lead.company_id) if patient.lang else lead.user_id.lang
         )
         tz = text_tz(lead.company_id, patient)
+        if zones is None:
+            zones = self._halley_recall_zone_doses(notices)
+        if not lead.user_id.has_group(CLINICIAN_GROUPS):
+            zones = {}  # only what the manager who sent it may read
+        lang = for_patient.env.lang or "en_US"
         try:
             with self.env.cr.savepoint():
                 if lead.email:
                     uses = sorted(
-                        ((session.scheduled_start, notice.lot_id, session.protocol_id)
+                        ((session.scheduled_start, notice.lot_id, session.protocol_id, session)
                          for notice in notices for session in notice.session_ids),
                         key=lambda use: (use[0], use[1].name),
                     )
                     # In words: the product and the treatment without internal codes.
                     details = Markup("<ul>%s</ul>") % Markup("").join(
-                        Markup("<li>%s</li>")
-                        % for_patient.env._(
-                            "%(product)s, lot %(lot)s: your %(treatment)s session of %(date)s",
-                            product=lot.product_id.with_context(lang=for_patient.env.lang).name,
-                            lot=lot.name,
-                            treatment=protocol.with_context(lang=for_patient.env.lang).clinic_name,
-                            # Her day (her time zone, else the clinic's), not the sender's.
-                            date=format_local(for_patient.env, date, tz, pattern=for_patient.env._("d MMM y")),
+                        Markup("<li>%s%s</li>")
+                        % (
+                            for_patient.env._(
+                                "%(product)s, lot %(lot)s: your %(treatment)s session of %(date)s",
+                                product=lot.product_id.with_context(lang=for_patient.env.lang).name,
+                                lot=lot.name,
+                                treatment=protocol.with_context(lang=for_patient.env.lang).clinic_name,
+                                # Her day (her time zone, else the clinic's), not the sender's.
+                                date=format_local(for_patient.env, date, tz, pattern=for_patient.env._("d MMM y")),
+                            ),
+                            # Where the lot went on her face (her chart).
+                            self._halley_zones_sentence(for_patient.env, zones.get((session.id, lot.id)), lang),
                         )
-                        for date, lot, protocol in uses
+                        for date, lot, protocol, session in uses
                     )
                     # Her name starts the message: the text the manager edits has no
                     # placeholder to get wrong (see halley.lot.recall's body).
@@ -211,6 +234,17 @@ class HalleyRecallNotice(models.Model):
                 author_id=lead.user_id.partner_id.id,
             )
         notices.write({"message_id": message.id, "state": "done"})
+
+    @api.model
+    def _halley_zones_sentence(self, env, doses, lang):
+        """Where the lot was injected, for her: "; injected in: Left cheek (0.8 mL)"."""
+        if not doses:
+            return ""
+        return env._(
+            "; injected in: %(zones)s",
+            zones=zone_doses_text(env, [(translated(zone, lang), dose, translated(unit, lang))
+                                        for zone, dose, unit in doses]),
+        )
 
     @api.model
     def _halley_render_body(self, body, patient):

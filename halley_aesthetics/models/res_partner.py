@@ -240,7 +240,7 @@ class ResPartner(models.Model):
 
     def _halley_export_patient_data(self):
         """Everything the clinic holds on this patient (profile, chart, sessions,
-        screening, consent, lots used, packages, invoices, recall notices, who
+        screening, consent, lots used, injection charts, packages, invoices, recall notices, who
         accessed her record), as one ZIP of CSV files plus her aftercare sheets;
         read as the clinic manager (her allowed companies only) and logged.
         Returns (zip bytes, file name)."""
@@ -301,6 +301,18 @@ class ResPartner(models.Model):
             ["Session", "Product", "Lot", "Expiry", "Quantity", "Unit"],
             [[ml.move_id.treatment_session_id.name, ml.product_id.display_name, ml.lot_id.name,
               ml.lot_id.expiration_date, ml.quantity, ml.product_uom_id.name] for ml in used],
+        )
+        # Her injection charts: where each dose went, from which lot, how.
+        table(
+            "chart_entries",
+            ["Session", "Session start", "Diagram", "Zone", "Whole zone", "X", "Y", "Product", "Lot", "Dose",
+             "Dose unit", "Depth", "Needle or cannula", "Gauge", "Note", "Charted on", "Charted by"],
+            [[e.session_id.name, e.session_id.scheduled_start, _label(e, "diagram"), e.zone_id.name,
+              "Yes" if e.painted else "No",
+              "" if e.painted else e.x, "" if e.painted else e.y, e.product_id.name, e.lot_id.name or "",
+              e.quantity, (e.dose_uom_id or e.product_id.uom_id).name, _label(e, "depth"), _label(e, "device"),
+              _label(e, "gauge"), e.note, e.create_date, e.create_uid.name]
+             for e in sessions._halley_chart_entries()],
         )
         packages = env["halley.patient.package"].search([("patient_id", "=", self.id)])
         table(

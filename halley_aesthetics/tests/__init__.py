@@ -50,3 +50,4 @@ from . import test_portal_language
 from . import test_clinic_time
 from . import test_ui_clinic_day
 from . import test_injection_chart
+from . import test_injection_chart_records

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..models.halley_session_photo import ANGLES, PHASES
+from ..models.halley_treatment_session_injection_records import dose_text
 
 
 class HalleyPhotoComparison(models.TransientModel):
@@ -121,15 +122,53 @@ class HalleyPhotoComparison(models.TransientModel):
                     Markup('<tr><th colspan="2" class="pt-3">%s</th></tr><tr>%s</tr>')
                     % (angle_labels[angle], cells)
                 )
+            charts = wizard._chart_rows(columns)
             if not rows:
                 wizard.comparison = Markup('<p class="text-muted">%s</p>') % self.env._(
                     "Neither session has %(phase)s photos.", phase=phases[wizard.phase].lower()
                 )
+                if charts:
+                    wizard.comparison += Markup(
+                        '<table class="table table-borderless o_halley_photo_comparison"><thead><tr>%s</tr></thead>'
+                        "<tbody>%s</tbody></table>"
+                    ) % (head, charts)
                 continue
             wizard.comparison = Markup(
                 '<table class="table table-borderless o_halley_photo_comparison"><thead><tr>%s</tr></thead>'
                 "<tbody>%s</tbody></table>"
-            ) % (head, Markup("").join(rows))
+            ) % (head, Markup("").join(rows) + charts)
+
+    def _chart_rows(self, columns):
+        """The injection charts of the compared sessions beside their photos: each
+        session's chart picture, then its total dose per zone (clinicians only, as
+        every reader of the chart). One session: its chart once, across."""
+        sessions = self.env["halley.treatment.session"].browse(
+            list(dict.fromkeys(session.id for _title, session, _photos in columns))
+        )
+        doses = sessions._halley_dose_per_zone()
+        if not doses:
+            return Markup("")
+
+        def dose_list(session):
+            items = doses.get(session.id)
+            if not items:
+                return Markup('<span class="text-muted">%s</span>') % self.env._("No injection chart")
+            return Markup('<ul class="list-unstyled small mb-0">%s</ul>') % Markup("").join(
+                Markup("<li>%s: %s</li>") % (zone, dose_text(self.env, quantity, unit)) for zone, quantity, unit in items
+            )
+
+        if len(sessions) == 1:
+            cells = Markup('<td colspan="2" class="text-center align-top">%s%s</td>') % (
+                sessions._halley_chart_svg(), dose_list(sessions)
+            )
+        else:
+            cells = Markup("").join(
+                Markup('<td class="text-center align-top">%s%s</td>') % (session._halley_chart_svg(), dose_list(session))
+                for session in sessions
+            )
+        return Markup('<tr><th colspan="2" class="pt-3">%s</th></tr><tr class="o_halley_chart_comparison">%s</tr>') % (
+            self.env._("Injection chart (total dose per zone)"), cells
+        )
 
     def _photo_cell(self, photo):
         if not photo:
