@@ -14,6 +14,7 @@ from . import res_partner_chart
 from . import res_partner_photos
 from . import res_users
 from . import product_template
+from . import halley_chart_zone
 from . import halley_package_template_line
 from . import mrp_bom
 from . import mrp_bom_line
@@ -46,6 +47,9 @@ from . import halley_treatment_session_allergy
 from . import halley_treatment_session_book
 from . import halley_treatment_session_bounds
 from . import halley_treatment_session_photos
+from . import halley_session_injection
+from . import halley_protocol_injection
+from . import halley_treatment_session_injection
 from . import halley_session_screening
 from . import halley_session_consent
 from . import halley_session_addendum

@@ -4,12 +4,20 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
-from ..tools import CLINIC_NAMES
+from ..tools import CLINIC_NAMES, CLINICIAN_GROUPS
 
 
 class MrpBom(models.Model):
     _inherit = "mrp.bom"
 
+    halley_injection_ids = fields.One2many(
+        "halley.protocol.injection",
+        "bom_id",
+        string="Default chart",
+        copy=True,
+        groups=CLINICIAN_GROUPS,
+        help="The injection chart a new session of this protocol starts from.",
+    )
     is_treatment_protocol = fields.Boolean(
         string="Treatment protocol",
         help="This kit is a treatment protocol: a session of it consumes its "

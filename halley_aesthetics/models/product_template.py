@@ -44,6 +44,26 @@ class ProductTemplate(models.Model):
     package_session_count = fields.Integer(
         string="Sessions", compute="_compute_package_session_count"
     )
+    halley_charted = fields.Boolean(
+        string="Charted on the injection chart",
+        help="Practitioners chart where this injectable goes: a session's chart of it is "
+        "what the session consumes of it, per lot.",
+    )
+    halley_dose_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Dose unit",
+        compute="_compute_halley_dose_uom_id",
+        store=True,
+        readonly=False,
+        help="The unit she charts this product in (mL, units). The product's own unit by default.",
+    )
+    halley_dose_per_unit = fields.Float(
+        string="Dose per stock unit",
+        default=1.0,
+        digits="Product Unit of Measure",
+        help="How much of the dose unit one stock unit holds (2.0 mL for a 2 mL vial). Used when "
+        "the dose unit is not a unit of the product's own kind; an opened vial is used up.",
+    )
 
     _sql_constraints = [
         (
@@ -51,7 +71,18 @@ class ProductTemplate(models.Model):
             "CHECK(package_validity_months >= 0 AND package_min_interval_days >= 0)",
             "A package's validity and minimum interval cannot be negative.",
         ),
+        (
+            "halley_dose_per_unit_positive",
+            "CHECK(halley_dose_per_unit > 0)",
+            "A product's dose per stock unit must be more than zero.",
+        ),
     ]
+
+    @api.depends("uom_id")
+    def _compute_halley_dose_uom_id(self):
+        for template in self:
+            if not template.halley_dose_uom_id:
+                template.halley_dose_uom_id = template.uom_id
 
     @api.depends("package_line_ids.session_count")
     def _compute_package_session_count(self):
