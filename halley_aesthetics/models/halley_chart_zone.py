@@ -1,4 +1,7 @@
-from odoo import fields, models
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # The injection chart's diagrams; every diagram is drawn in a 200 x 240 viewBox.
 DIAGRAMS = [
@@ -7,6 +10,11 @@ DIAGRAMS = [
     ("right", "Face, right profile"),
     ("neck", "Neck"),
 ]
+
+
+# A polygon's points: "x1,y1 x2,y2 ..." (numbers only: the shape is drawn in an SVG).
+SHAPE = re.compile(r"^\s*(\d+(\.\d+)?,\d+(\.\d+)?\s+){2,}\d+(\.\d+)?,\d+(\.\d+)?\s*$")
+CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class HalleyChartZone(models.Model):
@@ -32,3 +40,35 @@ class HalleyChartZone(models.Model):
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "Another chart zone already has this code."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = list(vals_list)
+        for vals in vals_list:
+            self._halley_check_zone_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._halley_check_zone_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _halley_check_zone_values(self, vals):
+        """A code the clinic can type again and a shape the diagram can draw,
+        refused in words (models/base.py refuses the wrong types)."""
+        code, shape = vals.get("code"), vals.get("shape")
+        if isinstance(code, str) and code and not CODE.match(code):
+            raise ValidationError(
+                self.env._(
+                    "A zone's code is lower-case letters, digits and underscores, starting with a letter "
+                    "(like cheek_left), not %(code)s.",
+                    code=code[:40],
+                )
+            )
+        if isinstance(shape, str) and shape and not SHAPE.match(shape):
+            raise ValidationError(
+                self.env._(
+                    "A zone's shape is at least three points of the diagram, written \"x1,y1 x2,y2 x3,y3\" "
+                    "with numbers only.",
+                )
+            )

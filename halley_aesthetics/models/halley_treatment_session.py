@@ -445,6 +445,7 @@ class HalleyTreatmentSession(models.Model):
                     session=not_started[0].display_name,
                 )
             )
+        sessions._halley_prepare_done()
         unexplained = sessions.filtered(
             lambda s: s.has_deviation and not (s.sudo().deviation_reason or "").strip()
         )
@@ -468,6 +469,10 @@ class HalleyTreatmentSession(models.Model):
             )
         sessions._action_done()
         return True
+
+    def _halley_prepare_done(self):
+        """Hook, under Done's locks, before the deviation check: concerns set what
+        the sessions used (the injection chart's totals become its lots)."""
 
     def _action_done(self):
         """Consume what was recorded: Odoo's own checks of the transfer (lots,

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
@@ -14,7 +14,7 @@ class MrpBom(models.Model):
         "halley.protocol.injection",
         "bom_id",
         string="Default chart",
-        copy=True,
+        copy=False,  # copied by copy_data, for whoever may create it
         groups=CLINICIAN_GROUPS,
         help="The injection chart a new session of this protocol starts from.",
     )
@@ -212,6 +212,18 @@ class MrpBom(models.Model):
     def _compute_session_minutes(self):
         for bom in self:
             bom.session_minutes = bom.procedure_minutes + bom.numbing_minutes
+
+    def copy_data(self, default=None):
+        """A copied protocol keeps its default chart, when its copier may write
+        one (a clinic manager); Odoo's other users copy the kit as before."""
+        vals_list = super().copy_data(default=default)
+        Entry = self.env["halley.protocol.injection"]
+        if (default or {}).get("halley_injection_ids") is None and Entry.has_access("create"):
+            for bom, vals in zip(self, vals_list, strict=True):
+                vals["halley_injection_ids"] = [
+                    Command.create(data) for data in bom.halley_injection_ids.copy_data()
+                ]
+        return vals_list
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_round
+
+# The most of its dose unit one stock unit may hold (a box of 10,000 units of toxin).
+DOSE_PER_UNIT_MAX = 100000
 
 
 class ProductTemplate(models.Model):
@@ -83,6 +87,48 @@ class ProductTemplate(models.Model):
         for template in self:
             if not template.halley_dose_uom_id:
                 template.halley_dose_uom_id = template.uom_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = list(vals_list)
+        for vals in vals_list:
+            self._halley_check_dose_per_unit(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._halley_check_dose_per_unit(vals)
+        return super().write(vals)
+
+    @api.model
+    def _halley_check_dose_per_unit(self, vals):
+        """Refused in words before the database's check: a stock unit holds more
+        than nothing of the dose, and not a typing mistake's worth (models/base.py
+        refuses the wrong types)."""
+        if "halley_dose_per_unit" not in vals:
+            return
+        value = vals["halley_dose_per_unit"]
+        if not value or (isinstance(value, int | float) and not 0 < value <= DOSE_PER_UNIT_MAX):
+            raise ValidationError(
+                self.env._(
+                    "A stock unit holds more than zero and at most %(most)s of the dose unit (not %(value)s).",
+                    most=DOSE_PER_UNIT_MAX,
+                    value=value or 0,
+                )
+            )
+
+    def _halley_dose_to_stock(self, dose):
+        """``dose`` (in the dose unit) in the product's stock unit: Odoo's conversion
+        when the dose unit is of the product's kind (mL of a product stocked in L),
+        else dose / dose per stock unit, rounded UP to whole stock units (an opened
+        vial is one patient's: it is used up)."""
+        self.ensure_one()
+        uom, stock_uom = self.halley_dose_uom_id or self.uom_id, self.uom_id
+        dose = float_round(dose, precision_rounding=uom.rounding)
+        if uom.category_id == stock_uom.category_id:
+            return uom._compute_quantity(dose, stock_uom, rounding_method="UP")
+        per_unit = self.halley_dose_per_unit if self.halley_dose_per_unit > 0 else 1.0
+        units = float_round(dose / per_unit, precision_digits=6)
+        return float_round(units, precision_rounding=max(stock_uom.rounding, 1.0), rounding_method="UP")
 
     @api.depends("package_line_ids.session_count")
     def _compute_package_session_count(self):

@@ -49,4 +49,5 @@ from . import test_screens
 from . import test_portal_language
 from . import test_clinic_time
 from . import test_ui_clinic_day
+from . import test_injection_chart
 from . import test_ui_injection_chart

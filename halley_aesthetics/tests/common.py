@@ -111,6 +111,10 @@ class HalleyCommon(TransactionCase):
         cls.fraxel_tip = consumable("T Fraxel tip", cls.uom_unit, price=60)
         cls.gel = consumable("T Cooling gel", cls.uom_gram, cls.uom_tube, price=0.2)
 
+        # Injectables are charted in mL: a Rejuran vial holds 2 mL, an HA syringe 1 mL.
+        cls.uom_ml = cls.env.ref("halley_aesthetics.uom_millilitre")
+        cls.rejuran.write({"halley_charted": True, "halley_dose_uom_id": cls.uom_ml.id, "halley_dose_per_unit": 2.0})
+        cls.ha.write({"halley_charted": True, "halley_dose_uom_id": cls.uom_ml.id, "halley_dose_per_unit": 1.0})
         cls.lot_rj_early = cls._lot(cls.rejuran, "TRJ-EARLY", months=3)
         cls.lot_rj_late = cls._lot(cls.rejuran, "TRJ-LATE", months=12)
         cls.lot_ha = cls._lot(cls.ha, "THA-1", months=8)

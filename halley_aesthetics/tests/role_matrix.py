@@ -61,6 +61,12 @@ MODELS = {
     "halley.clinic.overview": _row(billing="r", practitioner="r", manager="r"),
     # Clinical photos: clinicians only; deleting one is refused once its session is done.
     "halley.session.photo": _row(practitioner="rwcu", manager="rwcu"),
+    # The injection chart: clinicians only; its zones and the protocols' default
+    # charts are set up by the managers. An entry of a done session is kept
+    # (refused in words), which the access rights do not show.
+    "halley.session.injection": _row(practitioner="rwcu", manager="rwcu"),
+    "halley.protocol.injection": _row(practitioner="r", manager="rwcu"),
+    "halley.chart.zone": _row(practitioner="r", manager="rwcu"),
     # Wizards (transient): each user only ever sees her own.
     "halley.session.deviation": _row(practitioner="rwcu", manager="rwcu"),
     "halley.consent.sign": _row(practitioner="rwcu", manager="rwcu"),
@@ -82,6 +88,7 @@ CLINICAL_FIELDS = {
     ("halley.treatment.session", "interval_override_reason"): _row(manager="rw"),
     ("halley.treatment.session", "chart_medical_alerts"): _row(practitioner="r", manager="r"),
     ("halley.treatment.session", "photo_ids"): _row(practitioner="r", manager="r"),
+    ("halley.treatment.session", "injection_ids"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_marketing_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_record_photo_consent"): _row(practitioner="r", manager="r"),
     ("res.partner", "halley_access_log_ids"): _row(manager="r"),

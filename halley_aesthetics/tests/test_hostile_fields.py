@@ -58,6 +58,11 @@ class HostileCommon(RoleMatrixCommon):
         cls.scrap = cls.env["stock.scrap"].create(
             {"product_id": cls.needle.id, "scrap_qty": 1, "location_id": cls.room.id, "halley_reason": "Dropped"}
         )
+        # An entry of the booked session's chart, for the write cases (a done
+        # session's chart is kept as it was: every write refused).
+        cls.booked_injection = cls.env["halley.session.injection"].create(
+            {"session_id": cls.booked.id, "zone_id": cls.zone.id, "product_id": cls.rejuran.id, "quantity": 0.5}
+        )
         cls.fields_by_model = hostile.addon_fields(cls.env)
         cls.env.flush_all()
         cls.clean_digest = hostile.digest(cls.env)
@@ -98,6 +103,7 @@ class HostileCommon(RoleMatrixCommon):
                 "res.users": self.practitioner,
                 "stock.move": self.treatment.move_ids[:1],
                 "stock.scrap": self.scrap,
+                "halley.session.injection": self.booked_injection,
             }
         )
         return targets
@@ -134,6 +140,16 @@ class HostileCommon(RoleMatrixCommon):
                 "session_b_id": self.treatment.id, "phase": "after",
             },
             "halley.session.deviation": {"session_id": self.booked.id, "reason": "One vial more"},
+            "halley.session.injection": {
+                "session_id": self.booked.id, "zone_id": self.zone.id, "product_id": self.ha.id, "quantity": 0.5,
+                "x": 120, "y": 110,
+            },
+            "halley.protocol.injection": {
+                "bom_id": self.protocol_trio.id, "zone_id": self.zone.id, "product_id": self.rejuran.id,
+                "quantity": 0.5,
+            },
+            "halley.chart.zone": {"name": "T Left temple", "code": "t_temple_left", "diagram": "left",
+                                  "shape": "40,40 80,40 80,80 40,80"},
             "halley.component.replacement": {
                 "session_id": self.booked.id, "component_id": self.numbing.id, "product_id": self.gel.id,
                 "reason": "Allergic to lidocaine: cooling gel instead",

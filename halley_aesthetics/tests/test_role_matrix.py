@@ -65,6 +65,13 @@ class RoleMatrixCommon(HalleyPackageCommon):
         session.screening_ids.answer = "no"
         session.with_user(cls.practitioner).action_confirm()
         session.with_user(cls.practitioner).action_start()
+        # Charted as the protocol plans it: 1 mL of HA (a syringe), 2 mL of Rejuran (a vial).
+        cls.zone = cls.env.ref("halley_aesthetics.chart_zone_cheek_left")
+        cls.injection = cls.env["halley.session.injection"].with_user(cls.practitioner).create([
+            {"session_id": session.id, "zone_id": cls.zone.id, "product_id": product.id, "quantity": quantity,
+             "x": 130, "y": 120, "depth": "intradermal", "device": "needle", "gauge": "32g"}
+            for product, quantity in ((cls.ha, 1.0), (cls.rejuran, 2.0))
+        ])[:1]
         session.with_user(cls.practitioner).action_done()
         cls.env["halley.treatment.session"]._cron_send_aftercare()
         cls.treatment = session
@@ -106,6 +113,11 @@ class RoleMatrixCommon(HalleyPackageCommon):
             "halley.lot.recall.patient": cls.env["halley.lot.recall.patient"].search(
                 [("patient_id", "=", cls.patient.id)], limit=1
             ),
+            "halley.session.injection": cls.injection,
+            "halley.protocol.injection": cls.env["halley.protocol.injection"].create(
+                {"bom_id": cls.protocol_trio.id, "zone_id": cls.zone.id, "product_id": cls.ha.id, "quantity": 1.0}
+            ),
+            "halley.chart.zone": cls.zone,
             "halley.consumption.cost": cls.env["halley.consumption.cost"].search(
                 [("session_id", "=", session.id)], limit=1
             ),

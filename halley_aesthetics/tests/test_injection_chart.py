@@ -1,0 +1,317 @@
+from contextlib import contextmanager
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import NOW, HalleyCommon
+
+
+@freeze_time(NOW)
+@tagged("post_install", "-at_install")
+class TestInjectionChart(HalleyCommon):
+    """The injection chart is the consumption of the charted products: charted by
+    the practitioner (as herself), consumed at Done per lot, refused at entry in
+    words when the room cannot supply it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zone = {
+            code: cls.env.ref(f"halley_aesthetics.chart_zone_{code}")
+            for code in ("forehead", "cheek_left", "cheek_right", "periorbital_left", "chin")
+        }
+        cls.Entry = cls.env["halley.session.injection"]
+
+    @contextmanager
+    def refused(self, regex):
+        """Refused in words, nothing written (Odoo's assertRaises rolls back)."""
+        with self.assertRaises(UserError) as caught:
+            yield
+        self.assertRegex(caught.exception.args[0], regex)
+
+    def _started(self, protocol=None, **vals):
+        session = self._session(protocol=protocol, **vals)
+        session.screening_ids.answer = "no"
+        session.with_user(self.practitioner).action_confirm()
+        session.with_user(self.practitioner).action_start()
+        return session
+
+    def _chart(self, session, rows, user=None):
+        """rows: (zone code, quantity in mL, lot or None, product or Rejuran)."""
+        return self.Entry.with_user(user or self.practitioner).create([
+            {
+                "session_id": session.id,
+                "zone_id": self.zone[code].id,
+                "product_id": (product or self.rejuran).id,
+                "quantity": quantity,
+                "x": 100, "y": 50,
+                "depth": "intradermal", "device": "needle", "gauge": "32g",
+                **({"lot_id": lot.id} if lot else {}),
+            }
+            for code, quantity, lot, product in ((*row, None, None)[:4] for row in rows)
+        ])
+
+    def _lines(self, session, product):
+        return {
+            line.lot_id: line.quantity
+            for line in self.move_of(session, product).move_line_ids
+        }
+
+    # ------------------------------------------------------------ consumption
+
+    def test_done_consumes_the_chart_per_lot(self):
+        session = self._started()
+        self._chart(session, [
+            ("forehead", 0.8), ("cheek_left", 0.8), ("chin", 0.4),  # 2 mL, first expiry: 1 vial
+            ("cheek_right", 1.0, self.lot_rj_late),  # an opened vial is used up: 1 vial
+        ])
+        # While in progress the consumption already says what the chart takes.
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_early: 1.0, self.lot_rj_late: 1.0})
+        self.assertTrue(session.has_deviation, "2 vials charted, 1 planned")
+        with self.refused("differ from the protocol"):
+            session.with_user(self.practitioner).with_context(halley_no_wizard=True).action_done()
+        session.with_user(self.practitioner).deviation_reason = "Both cheeks needed more"
+        session.with_user(self.practitioner).with_context(halley_no_wizard=True).action_done()
+        self.assertEqual(session.state, "done")
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 2)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 4)
+        used = session.used_line_ids.filtered(lambda ml: ml.product_id == self.rejuran)
+        self.assertEqual({ml.lot_id: ml.quantity for ml in used}, {self.lot_rj_early: 1, self.lot_rj_late: 1})
+        self.assertEqual(set(used.move_id.mapped("state")), {"done"})
+        # The components that are not charted keep the protocol's quantities.
+        self.assertEqual(self.on_hand(self.numbing, lot=self.lot_numb), 55)
+        self.assertEqual(self.on_hand(self.needle), 96)
+
+    def test_chart_as_planned_completes_without_a_reason(self):
+        session = self._started()
+        self._chart(session, [("forehead", 0.5), ("cheek_left", 0.5), ("cheek_right", 0.5), ("chin", 0.5)])
+        self.assertFalse(session.has_deviation)
+        self.assertIs(session.with_user(self.practitioner).action_done(), True)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 2)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 5)
+
+    def test_chart_totals_convert_doses_to_vials(self):
+        session = self._started()
+        self._chart(session, [("forehead", 0.8), ("cheek_left", 0.8), ("chin", 0.4), ("cheek_right", 0.2)])
+        totals = session._halley_chart_totals()
+        self.assertEqual(totals, {session.id: {(self.rejuran.id, self.lot_rj_early.id): 2.0}}, "2.2 mL: 2 vials")
+
+    def test_a_session_without_chart_consumes_the_protocol(self):
+        session = self._started()
+        session.with_user(self.practitioner).action_done()
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 2)
+
+    def test_chart_before_start_is_consumed(self):
+        session = self._session()
+        session.screening_ids.answer = "no"
+        session.with_user(self.practitioner).action_confirm()
+        self._chart(session, [("forehead", 2.0, self.lot_rj_late)])
+        session.with_user(self.practitioner).action_start()
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_late: 1.0})
+        session.with_user(self.practitioner).action_done()
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 3)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 4)
+
+    def test_deleting_an_entry_gives_the_lot_back(self):
+        session = self._started()
+        entries = self._chart(session, [("forehead", 2.0), ("chin", 2.0, self.lot_rj_late)])
+        entries[1].with_user(self.practitioner).unlink()
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_early: 1.0})
+        quant = self.lot_rj_late.quant_ids.filtered(lambda q: q.location_id == self.room)
+        self.assertEqual(quant.reserved_quantity, 0)
+
+    def test_cancel_after_done_returns_the_charted_lots(self):
+        session = self._started()
+        self._chart(session, [("forehead", 2.0, self.lot_rj_late)])
+        session.with_user(self.practitioner).action_done()
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 4)
+        session.with_user(self.practitioner).action_cancel()
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 5)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 3)
+
+    # ------------------------------------------------------------ lots
+
+    def test_default_lot_is_first_to_expire_that_can_supply(self):
+        session = self._started()
+        entries = self._chart(session, [("forehead", 2.0), ("cheek_left", 2.0), ("cheek_right", 2.0)])
+        self.assertEqual(entries.lot_id, self.lot_rj_early, "3 vials of the early lot: 6 mL")
+        more = self._chart(session, [("chin", 0.5)])
+        self.assertEqual(more.lot_id, self.lot_rj_late, "the early lot is used up: the next one")
+
+    def test_lot_not_in_the_room_is_refused_in_words(self):
+        elsewhere = self._lot(self.rejuran, "TRJ-B", months=6)
+        self._set_stock(self.room_b, [(self.rejuran, 2, elsewhere)])
+        session = self._started()
+        with self.refused(r"Lot TRJ-B of T Rejuran vial is not in Test Room A"):
+            self._chart(session, [("forehead", 0.5, elsewhere)])
+        self.assertFalse(session.injection_ids)
+
+    def test_more_than_the_room_supplies_is_refused_counting_other_entries(self):
+        session = self._started()
+        self._chart(session, [("forehead", 4.0, self.lot_rj_early)])
+        with self.refused(r"Test Room A cannot supply .* T Rejuran vial \(lot TRJ-EARLY\): 4 Units charted, 3 Units free"
+        ):
+            self._chart(session, [("chin", 2.5, self.lot_rj_early)])
+        self.assertEqual(len(session.injection_ids), 1)
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_early: 2.0})
+        # Another session holding the lot leaves less of it free.
+        other = self._started(patient=self.patient_2, room=self.room)
+        with self.refused("cannot supply"):
+            self._chart(other, [("forehead", 4.0, self.lot_rj_early)])
+
+    def test_expired_lot_is_refused_at_entry(self):
+        expired = self._lot(self.rejuran, "TRJ-OLD", months=-1)
+        self._set_stock(self.room, [(self.rejuran, 1, expired)])
+        session = self._started()
+        with self.refused("Lot TRJ-OLD of T Rejuran vial expired on"):
+            self._chart(session, [("forehead", 0.5, expired)])
+        self.assertNotEqual(self._chart(session, [("forehead", 0.5)]).lot_id, expired, "FEFO skips expired lots")
+
+    def test_what_is_not_charted_is_refused(self):
+        session = self._started()
+        with self.refused("T Needle 32G is not charted in T Rejuran Skin Healer"):
+            self._chart(session, [("forehead", 1.0, None, self.needle)])
+        with self.refused("T HA syringe is not charted in T Rejuran Skin Healer"):
+            self._chart(session, [("forehead", 1.0, self.lot_ha, self.ha)])
+        with self.refused("Lot THA-1 is a lot of T HA syringe"):
+            self._chart(session, [("forehead", 1.0, self.lot_ha)])
+        for vals, message in (
+            ({"quantity": 0}, "more than zero"),
+            ({"quantity": -1}, "more than zero"),
+            ({"quantity": 5000}, "at most 1000"),
+            ({"x": 500}, "outside the diagram"),
+            ({"y": -3}, "outside the diagram"),
+        ):
+            with self.subTest(vals=vals), self.refused(message):
+                self.Entry.with_user(self.practitioner).create({
+                    "session_id": session.id, "zone_id": self.zone["chin"].id,
+                    "product_id": self.rejuran.id, "quantity": 1.0, **vals,
+                })
+        self.assertFalse(session.injection_ids)
+
+    def test_most_used_of_the_protocol_is_refused_at_entry(self):
+        self._set_stock(self.room, [(self.rejuran, 30, self.lot_rj_late)])
+        session = self._started()
+        with self.refused("uses at most 10"):
+            self._chart(session, [("forehead", 24.0, self.lot_rj_late)])
+
+    # ------------------------------------------------------------ frozen
+
+    def test_chart_is_frozen_once_done(self):
+        session = self._started()
+        entry = self._chart(session, [("forehead", 2.0)])
+        session.with_user(self.practitioner).action_done()
+        for user in (self.practitioner, self.manager):
+            with self.subTest(user=user.login):
+                with self.refused("kept as it was charted.*addendum"):
+                    entry.with_user(user).write({"quantity": 1.0})
+                with self.refused("kept as it was charted"):
+                    entry.with_user(user).unlink()
+                with self.refused("kept as it was charted"):
+                    self._chart(session, [("chin", 0.5)], user=user)
+                with self.refused("kept as it was"):
+                    session.with_user(user).write({"injection_ids": [Command.unlink(entry.id)]})
+        self.assertEqual(entry.quantity, 2.0)
+        self.assertEqual(len(session.injection_ids), 1)
+
+    def test_entry_stays_with_its_session(self):
+        session = self._started()
+        other = self._session(patient=self.patient_2)
+        entry = self._chart(session, [("forehead", 1.0)])
+        with self.refused("stays in the chart of the session"):
+            entry.with_user(self.practitioner).session_id = other
+
+    # ------------------------------------------------------------ templates
+
+    def test_protocol_chart_and_same_as_last_time(self):
+        self.protocol_rejuran.with_user(self.manager).write({
+            "halley_injection_ids": [
+                Command.create({"zone_id": self.zone[code].id, "product_id": self.rejuran.id, "quantity": 0.5,
+                                "depth": "intradermal", "device": "needle", "gauge": "32g"})
+                for code in ("forehead", "cheek_left", "cheek_right", "chin")
+            ]
+        })
+        first = self._started(start=NOW + relativedelta(hours=1))
+        first.with_user(self.practitioner).action_chart_from_protocol()
+        self.assertEqual(len(first.injection_ids), 4)
+        self.assertEqual(first.injection_ids.lot_id, self.lot_rj_early)
+        self.assertEqual(set(first.injection_ids.mapped("depth")), {"intradermal"})
+        with self.refused("already charted"):
+            first.with_user(self.practitioner).action_chart_from_protocol()
+        first.injection_ids[0].with_user(self.practitioner).quantity = 1.0
+        first.with_user(self.practitioner).deviation_reason = "More on the forehead"
+        first.with_user(self.practitioner).with_context(halley_no_wizard=True).action_done()
+
+        second = self._session(start=NOW + relativedelta(days=28))
+        second.with_user(self.practitioner).action_chart_same_as_last_time()
+        self.assertEqual(
+            sorted((e.zone_id.code, e.quantity) for e in second.injection_ids),
+            sorted((e.zone_id.code, e.quantity) for e in first.injection_ids),
+        )
+        self.assertFalse(self._session(patient=self.patient_2).injection_ids)
+        with self.refused("no earlier charted session"):
+            self._session(patient=self.patient_2).with_user(self.practitioner).action_chart_same_as_last_time()
+
+    def test_protocol_chart_holds_charted_components_only(self):
+        with self.refused("T Needle 32G is not a charted component"):
+            self.env["halley.protocol.injection"].with_user(self.manager).create({
+                "bom_id": self.protocol_rejuran.id, "zone_id": self.zone["chin"].id,
+                "product_id": self.needle.id, "quantity": 1,
+            })
+
+    # ------------------------------------------------------------ who
+
+    def test_clinicians_only_on_every_path(self):
+        session = self._started()
+        self._chart(session, [("forehead", 1.0)])
+        internal = new_test_user(self.env, login="t_chart_internal", groups="base.group_user")
+        stock_admin = new_test_user(self.env, login="t_chart_stock", groups="stock.group_stock_manager")
+        for user in (self.billing, internal, stock_admin):
+            Entry = self.Entry.with_user(user)
+            with self.subTest(user=user.login):
+                for attempt in (
+                    lambda Entry=Entry: Entry.search([]),
+                    lambda Entry=Entry: Entry.read_group([], ["quantity:sum"], ["zone_id"]),
+                    lambda Entry=Entry: Entry.browse(session.injection_ids.ids).read(["quantity"]),
+                    lambda Entry=Entry: Entry.create({
+                        "session_id": session.id, "zone_id": self.zone["chin"].id,
+                        "product_id": self.rejuran.id, "quantity": 0.5,
+                    }),
+                ):
+                    with self.assertRaises(AccessError):
+                        attempt()
+        with self.assertRaises(AccessError):
+            session.with_user(self.billing).read(["injection_ids"])
+        with self.assertRaises(AccessError):
+            self.env["halley.treatment.session"].with_user(self.billing).search([("injection_ids", "!=", False)])
+        self.assertEqual(len(session.with_user(self.practitioner).injection_ids), 1)
+
+    def test_company_walls(self):
+        self._setup_second_company()
+        session = self._started()
+        self._chart(session, [("forehead", 1.0)])
+        self.assertFalse(self.Entry.with_user(self.manager_b).search([]))
+        self.assertEqual(self.Entry.with_user(self.manager_a).search_count([]), 1)
+        with self.assertRaises(AccessError):
+            self.Entry.with_user(self.manager_b).create({
+                "session_id": session.id, "zone_id": self.zone["chin"].id,
+                "product_id": self.rejuran.id, "quantity": 0.5,
+            })
+
+    def test_chart_totals_read_once_for_many_sessions(self):
+        sessions = self.env["halley.treatment.session"]
+        for hours in range(1, 4):
+            session = self._session(start=NOW + relativedelta(days=1, hours=hours))
+            self._chart(session, [("forehead", 0.5)])
+            sessions |= session
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=5):
+            sessions[:1]._halley_chart_totals()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=5):
+            totals = sessions._halley_chart_totals()
+        self.assertEqual(len(totals), 3)
