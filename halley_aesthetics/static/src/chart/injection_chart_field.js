@@ -247,7 +247,13 @@ export class InjectionChartField extends X2ManyField {
     }
 
     async onDiagramClick(ev) {
-        if (!this.canChart || this.chart.busy) {
+        if (!this.canChart) {
+            return;
+        }
+        // The list below would take a click outside its rows for "leave the line":
+        // the chart decides itself what happens to the line being edited.
+        ev.stopPropagation();
+        if (this.chart.busy) {
             return;
         }
         const [x, y] = this.toDiagram(ev);
@@ -288,10 +294,18 @@ export class InjectionChartField extends X2ManyField {
     /** A new entry in `zone`, with the last entry's product, lot, quantity and technique. */
     async addEntry(zone, where) {
         const list = this.list;
-        if (list.editedRecord) {
+        const edited = list.editedRecord;
+        if (edited) {
+            // What she typed in the line and did not leave yet counts.
             const proms = [];
             list.model.bus.trigger("NEED_LOCAL_CHANGES", { proms });
-            await Promise.all([...proms, list.editedRecord._updatePromise]);
+            await Promise.all([...proms, edited._updatePromise]);
+            if (!edited.data.product_id || !(edited.data.quantity > 0)) {
+                this.notification.add(_t("Give the product and the dose of the entry being edited first."), {
+                    type: "warning",
+                });
+                return;
+            }
             await list.leaveEditMode({ canAbandon: false });
             if (list.editedRecord) {
                 this.notification.add(_t("Finish the entry being edited below first."), {
@@ -329,6 +343,11 @@ export class InjectionChartField extends X2ManyField {
             // A copy of a complete entry needs nothing more; the first one is edited below.
             mode: last ? "readonly" : "edit",
         });
+        if (!last) {
+            // Where she tapped is hers: Odoo drops an untouched new line when the
+            // list is left (a tap elsewhere, a closed notification); not this one.
+            await record.update({ x: where.x, y: where.y });
+        }
         if (last && last.data.lot_id && idOf(record.data.lot_id) !== last.data.lot_id[0]) {
             await record.update({ lot_id: last.data.lot_id });
         }

@@ -11,25 +11,30 @@ import { registry } from "@web/core/registry";
  * entries, ten points on the face; then she completes the session.
  */
 
-const DIAGRAM = ".o_halley_chart_diagram[data-diagram=front].o_halley_chart_tappable:not(.o_halley_chart_busy)";
+const DIAGRAM = ".o_halley_chart_diagram[data-diagram=front].o_halley_chart_tappable";
 const ROWS = ".o_field_widget[name=injection_ids] .o_list_renderer tbody";
 const EDITED = `${ROWS} .o_data_row.o_selected_row`;
 
-/** A tap on the front diagram at (x, y), in the diagram's own 200 x 240 coordinates. */
+/** A tap on the diagram shown at (x, y), in the diagram's own 200 x 240 coordinates. */
+function tapAt(x, y, content, diagram = "front") {
+    return {
+        content,
+        trigger: `.o_halley_chart_diagram[data-diagram=${diagram}].o_halley_chart_tappable:not(.o_halley_chart_busy)`,
+        async run() {
+            const svg = this.anchor;
+            const point = svg.createSVGPoint();
+            point.x = x;
+            point.y = y;
+            const screen = point.matrixTransform(svg.getScreenCTM());
+            await click(svg, { position: { x: screen.x, y: screen.y } });
+        },
+    };
+}
+
+/** A tap on the front diagram that adds the `count`-th entry, in `zone`. */
 function tap(x, y, zone, count) {
     return [
-        {
-            content: `Tap the ${zone} (${x}, ${y})`,
-            trigger: DIAGRAM,
-            async run() {
-                const svg = this.anchor;
-                const point = svg.createSVGPoint();
-                point.x = x;
-                point.y = y;
-                const screen = point.matrixTransform(svg.getScreenCTM());
-                await click(svg, { position: { x: screen.x, y: screen.y } });
-            },
-        },
+        tapAt(x, y, `Tap the ${zone} (${x}, ${y})`),
         {
             content: `Entry ${count} is in the ${zone}`,
             trigger: `${ROWS} .o_data_row:nth-child(${count}) td[name=zone_id]`,
@@ -102,6 +107,14 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
                 check(input.value === "Rejuran Healer 2 ml vial", `product: ${input.value}`);
             },
         },
+        tapAt(120, 66, "A second tap before the first point has its dose..."),
+        {
+            content: "... is refused in words, and the first point stays",
+            trigger: ".o_notification:contains('Give the product and the dose of the entry being edited first.')",
+        },
+        {
+            trigger: `${ROWS}:has(.o_data_row.o_selected_row):not(:has(.o_data_row:nth-child(2)))`,
+        },
         {
             trigger: `${EDITED} td[name=lot_id] input`,
             run: "edit RJ24A017",
@@ -133,6 +146,49 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
         ...tap(138, 130, "Left cheek", 8),
         ...tap(132, 145, "Left cheek", 9),
         ...tap(100, 188, "Chin", 10),
+        {
+            content: "Zone mode: a tap paints a whole zone...",
+            trigger: ".o_halley_chart_mode[data-mode=zone]",
+            run: "click",
+        },
+        {
+            trigger: ".o_halley_chart_tab[data-diagram=neck]",
+            run: "click",
+        },
+        tapAt(100, 120, "... the neck", "neck"),
+        {
+            trigger: `${ROWS} .o_data_row:nth-child(11) td[name=zone_id]:contains('Neck')`,
+        },
+        {
+            content: "The neck is painted, its dose drawn in it",
+            trigger: ".o_halley_chart_diagram[data-diagram=neck] .o_halley_chart_painted polygon",
+        },
+        {
+            trigger: ".o_halley_chart_tab[data-diagram=neck] .badge:contains('1')",
+        },
+        {
+            content: "Not the neck after all: she deletes its line",
+            trigger: `${ROWS} .o_data_row:nth-child(11) .o_list_record_remove button`,
+            run: "click",
+        },
+        {
+            trigger: `${ROWS}:not(:has(.o_data_row:nth-child(11)))`,
+        },
+        {
+            trigger: ".o_halley_chart_diagram[data-diagram=neck]:not(:has(.o_halley_chart_painted polygon))",
+        },
+        {
+            content: "Back to the face, in points",
+            trigger: ".o_halley_chart_tab[data-diagram=front]",
+            run: "click",
+        },
+        {
+            trigger: ".o_halley_chart_mode[data-mode=point]",
+            run: "click",
+        },
+        {
+            trigger: ".o_halley_chart_mode[data-mode=point].active",
+        },
         {
             content: "Each point copied the lot, the dose and the depth of the one before",
             trigger: `${ROWS} .o_data_row:nth-child(10) td[name=lot_id]:contains('RJ24A017')`,
@@ -183,6 +239,10 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
             content: "The chart, for the screenshot",
             trigger: ".o_halley_chart",
             async run() {
+                for (const close of document.querySelectorAll(".o_notification .o_notification_close")) {
+                    close.click();
+                }
+                document.activeElement?.blur();
                 document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
                 console.log("halley:screenshot");
                 await new Promise((resolve) => setTimeout(resolve, 1500));
