@@ -152,8 +152,22 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
             run: "click",
         },
         {
+            content: "The left profile has no zone of the clinic's: she is told so",
+            trigger: ".o_halley_chart_tab[data-diagram=left]",
+            run: "click",
+        },
+        {
+            trigger: ".o_halley_chart_diagram[data-diagram=left] image[href$='face_left.svg']",
+        },
+        {
+            trigger: ".o_halley_chart_no_zone",
+        },
+        {
             trigger: ".o_halley_chart_tab[data-diagram=neck]",
             run: "click",
+        },
+        {
+            trigger: ".o_halley_chart_side:not(:has(.o_halley_chart_no_zone))",
         },
         tapAt(100, 120, "... the neck", "neck"),
         {
