@@ -35,6 +35,7 @@
         "views/stock_warehouse_orderpoint_views.xml",
         "views/halley_safety_views.xml",
         "views/halley_allergen_views.xml",
+        "views/halley_chart_zone_views.xml",
         "views/halley_patient_chart_views.xml",
         "views/halley_session_photo_views.xml",
         "wizard/halley_photo_comparison_views.xml",

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import check_references
 from .halley_session_injection import DEPTHS, DEVICES, GAUGES, check_chart_numbers
 
 
@@ -39,12 +38,10 @@ class HalleyProtocolInjection(models.Model):
         vals_list = list(vals_list)
         for vals in vals_list:
             check_chart_numbers(self, vals, create=True)
-            check_references(self, vals)
         return super().create(vals_list)
 
     def write(self, vals):
         check_chart_numbers(self, vals)
-        check_references(self, vals)
         return super().write(vals)
 
     @api.constrains("product_id", "bom_id")

@@ -5,7 +5,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_repr
 
 from ..clinic_time import company_tz, format_local
-from ..tools import check_references
 
 DEPTHS = [("intradermal", "Intradermal"), ("subdermal", "Subdermal"), ("supraperiosteal", "Supraperiosteal")]
 DEVICES = [("needle", "Needle"), ("cannula", "Cannula")]
@@ -114,7 +113,6 @@ class HalleySessionInjection(models.Model):
         Session = self.env["halley.treatment.session"]
         for vals in vals_list:
             check_chart_numbers(self, vals, create=True)
-            check_references(self, vals)
         sessions = Session.browse({vals["session_id"] for vals in vals_list if vals.get("session_id")})
         if not self.env.su:
             # Who may not change the session hears it before anything else.
@@ -128,13 +126,14 @@ class HalleySessionInjection(models.Model):
 
     def write(self, vals):
         check_chart_numbers(self, vals)
-        check_references(self, vals)
         if "session_id" in vals and any(entry.session_id.id != vals["session_id"] for entry in self):
             raise UserError(
                 self.env._("An injection stays in the chart of the session it was given in: chart it there.")
             )
         self._halley_check_open(self.session_id)
-        if "product_id" in vals and "lot_id" not in vals:
+        if "product_id" in vals and "lot_id" not in vals and any(
+            entry.product_id.id != vals["product_id"] for entry in self
+        ):
             # Another product: its own lot, the room's first to expire.
             vals = dict(vals, lot_id=False)
         if "lot_id" in vals and not vals["lot_id"]:
@@ -260,6 +259,13 @@ class HalleySessionInjection(models.Model):
         if not products:
             return
         free = sessions._halley_room_lots(products)  # {(session, product): [(lot, free)]} FEFO
+        for session in sessions.filtered(lambda s: s.state in CLOSED_STATES):
+            # Charted after the fact (the workflow, demo data): the lots it used.
+            used = defaultdict(list)
+            for line in session.used_line_ids.filtered(lambda ml: ml.product_id in products and ml.lot_id):
+                used[(session.id, line.product_id.id)].append((line.lot_id, 1e9))
+            for product in products:
+                free[(session.id, product.id)] = used.get((session.id, product.id), [])
         # The dose already charted per (session, product, lot).
         charted = defaultdict(float)
         domain = [("session_id", "in", sessions.ids), ("product_id", "in", products.ids)]

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_round
+from odoo.tools.sql import column_exists, create_column
 
 # The most of its dose unit one stock unit may hold (a box of 10,000 units of toxin).
 DOSE_PER_UNIT_MAX = 100000
@@ -81,6 +82,16 @@ class ProductTemplate(models.Model):
             "A product's dose per stock unit must be more than zero.",
         ),
     ]
+
+    def _auto_init(self):
+        """The dose unit filled in one UPDATE (the product's own unit) when the
+        addon is installed on, or upgraded from a release without it on, a database
+        with products, instead of the ORM computing it product by product."""
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "halley_dose_uom_id"):
+            create_column(cr, self._table, "halley_dose_uom_id", "int4")
+            cr.execute("UPDATE product_template SET halley_dose_uom_id = uom_id")
+        return super()._auto_init()
 
     @api.depends("uom_id")
     def _compute_halley_dose_uom_id(self):

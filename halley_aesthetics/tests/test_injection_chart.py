@@ -315,3 +315,21 @@ class TestInjectionChart(HalleyCommon):
         with self.assertQueryCount(__system__=5):
             totals = sessions._halley_chart_totals()
         self.assertEqual(len(totals), 3)
+
+    def test_two_hundred_points_in_one_save(self):
+        """A busy chart (200 points, one save as the form sends it) is consumed as
+        its totals: 200 x 0.05 mL = 10 mL, 5 vials of the room's lots, first expiry first."""
+        session = self._started()
+        zones = list(self.zone.values())
+        vals_list = [
+            {"session_id": session.id, "zone_id": zones[i % len(zones)].id, "product_id": self.rejuran.id,
+             "quantity": 0.05, "x": 50 + i % 100, "y": 40 + i % 150, "depth": "intradermal"}
+            for i in range(200)
+        ]
+        entries = self.Entry.with_user(self.practitioner).create(vals_list)
+        self.assertEqual(len(entries), 200)
+        self.assertEqual(self._lines(session, self.rejuran), {self.lot_rj_early: 3.0, self.lot_rj_late: 2.0})
+        session.with_user(self.practitioner).deviation_reason = "A full face"
+        session.with_user(self.practitioner).with_context(halley_no_wizard=True).action_done()
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_early), 0)
+        self.assertEqual(self.on_hand(self.rejuran, lot=self.lot_rj_late), 3)
