@@ -44,6 +44,11 @@ class Base(models.AbstractModel):
 
     def _halley_check_values(self, vals_list):
         fields_ = self._fields
+        records = self
+        if len(vals_list) > 1:
+            # Many records at once (a chart of 200 points in one save): which of
+            # the ids they link to exist, read once per model instead of per record.
+            records = self.with_context(halley_existing_ids=_existing_ids(self, vals_list))
         for vals in vals_list:
             for name, value in vals.items():
                 field = fields_.get(name)
@@ -54,7 +59,7 @@ class Base(models.AbstractModel):
                 if value is None or value is False or (value == "" and field.type != "boolean"):
                     problem = field.required and field.type != "boolean" and self.env._("a value is required.")
                 else:
-                    problem = _value_problem(self, field, value)
+                    problem = _value_problem(records, field, value)
                 if problem:
                     raise ValidationError(
                         self.env._(
@@ -128,10 +133,32 @@ def _date_problem(records, field, value):
     return None
 
 
+def _existing_ids(records, vals_list):
+    """{model: ids that exist} of the integer ids ``vals_list`` gives the addon's
+    many2one fields, one query per model."""
+    wanted = {}
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = records._fields.get(name)
+            if (
+                field is not None and field._module == MODULE and field.type == "many2one"
+                and isinstance(value, int) and not isinstance(value, bool) and value > 0
+            ):
+                wanted.setdefault(field.comodel_name, set()).add(value)
+    return {
+        model: frozenset(records.env[model].browse(ids).sudo().exists().ids) for model, ids in wanted.items()
+    }
+
+
 def _id_problem(records, field, values):
     """Ids or records given for a relational ``field``: of its model, existing."""
     env = records.env
     Comodel = records.env[field.comodel_name]
+    known = (env.context.get("halley_existing_ids") or {}).get(field.comodel_name)
+    if known is not None and field.type == "many2one":
+        values = [
+            value for value in values if not (isinstance(value, int) and not isinstance(value, bool) and value in known)
+        ]
     ids = []
     for value in values:
         if isinstance(value, models.BaseModel):

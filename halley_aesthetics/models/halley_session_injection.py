@@ -111,6 +111,8 @@ class HalleySessionInjection(models.Model):
     def create(self, vals_list):
         vals_list = list(vals_list)
         Session = self.env["halley.treatment.session"]
+        # The types and links first (models/base.py): what follows reads them.
+        self._halley_check_values(vals_list)
         for vals in vals_list:
             check_chart_numbers(self, vals, create=True)
         sessions = Session.browse({vals["session_id"] for vals in vals_list if vals.get("session_id")})
@@ -125,6 +127,7 @@ class HalleySessionInjection(models.Model):
         return entries
 
     def write(self, vals):
+        self._halley_check_values([vals])
         check_chart_numbers(self, vals)
         if "session_id" in vals and any(entry.session_id.id != vals["session_id"] for entry in self):
             raise UserError(

@@ -294,8 +294,10 @@ class TestInjectionChart(HalleyCommon):
         self._setup_second_company()
         session = self._started()
         self._chart(session, [("forehead", 1.0)])
-        self.assertFalse(self.Entry.with_user(self.manager_b).search([]))
-        self.assertEqual(self.Entry.with_user(self.manager_a).search_count([]), 1)
+        self.assertFalse(self.Entry.with_user(self.manager_b).search([("session_id", "=", session.id)]))
+        self.assertFalse(self.Entry.with_user(self.manager_b).search([]).filtered(lambda e: e.sudo().company_id != self.company_b))
+        self.assertFalse(self.Entry.with_user(self.manager_b).read_group([], ["quantity:sum"], [])[0]["quantity"])
+        self.assertEqual(self.Entry.with_user(self.manager_a).search_count([("session_id", "=", session.id)]), 1)
         with self.assertRaises(AccessError):
             self.Entry.with_user(self.manager_b).create({
                 "session_id": session.id, "zone_id": self.zone["chin"].id,

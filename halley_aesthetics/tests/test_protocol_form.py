@@ -21,7 +21,7 @@ class TestProtocolForm(HalleyCommon):
         self.assertFalse(shown & set(MANUFACTURING), "no manufacturing field on the clinic's form")
         self.assertEqual(
             [page.get("string") for page in arch.xpath("//notebook/page")],
-            ["Components", "Clinical", "Screening", "Aftercare", "Consent"],
+            ["Components", "Default chart", "Clinical", "Screening", "Aftercare", "Consent"],
         )
         treatment = self.env["product.template"].create({"name": "T Profhilo treatment", "type": "service"})
         with Form(Bom, view=form_view) as form:
