@@ -9,6 +9,55 @@ from odoo.tests import new_test_user, tagged
 
 from .common import NOW, HalleyCommon
 
+# ------------------------------------------------------------ zone geometry
+# A zone's shape is "x1,y1 x2,y2 ..." in its diagram's 200 x 240 viewBox.
+
+
+def _points(shape):
+    return [tuple(float(c) for c in pair.split(",")) for pair in shape.split()]
+
+
+def _edges(points):
+    return list(zip(points, points[1:] + points[:1], strict=True))
+
+
+def _side(a, b, c):
+    """Which side of the line a-b the point c lies on: 1, -1, or 0 on it."""
+    value = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return (value > 1e-9) - (value < -1e-9)
+
+
+def _cross(a, b, c, d):
+    """Whether the segments a-b and c-d cross (touching does not count)."""
+    return _side(a, b, c) * _side(a, b, d) < 0 and _side(c, d, a) * _side(c, d, b) < 0
+
+
+def _strictly_inside(x, y, points):
+    """Inside the polygon (ray casting, concave too), not on its outline."""
+    for a, b in _edges(points):
+        if (_side(a, b, (x, y)) == 0 and min(a[0], b[0]) <= x <= max(a[0], b[0])
+                and min(a[1], b[1]) <= y <= max(a[1], b[1])):
+            return False
+    inside = False
+    for (xi, yi), (xj, yj) in zip(points, points[-1:] + points[:-1], strict=True):
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+    return inside
+
+
+def _area(points):
+    return abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in _edges(points))) / 2
+
+
+def _overlap(first, second):
+    """Two zones overlap when their outlines cross or a corner of one is inside the
+    other (sharing an edge or a corner is not overlapping)."""
+    return (
+        any(_cross(*e, *f) for e in _edges(first) for f in _edges(second))
+        or any(_strictly_inside(*p, second) for p in first)
+        or any(_strictly_inside(*p, first) for p in second)
+    )
+
 
 @freeze_time(NOW)
 @tagged("post_install", "-at_install")
@@ -219,6 +268,88 @@ class TestInjectionChart(HalleyCommon):
         session = self._started()
         with self.refused("uses at most 10"):
             self._chart(session, [("forehead", 24.0, self.lot_rj_late)])
+
+    # ------------------------------------------------------------ zones
+
+    def test_profiles_carry_the_zones_charted_from_the_side(self):
+        """Each profile has its side's temple, lateral cheek and jawline (the right's
+        drawn as the left's mirror, as the artwork is); the front keeps its ten zones,
+        its single jawline among them; the neck its one."""
+        standard = self.env["halley.chart.zone"].search([("company_id", "=", False)]).filtered(
+            lambda z: z.get_external_id()[z.id].startswith("halley_aesthetics.chart_zone_")
+        )
+        codes = {diagram: standard.filtered(lambda z, d=diagram: z.diagram == d).mapped("code")
+                 for diagram in ("front", "left", "right", "neck")}
+        self.assertEqual(codes["left"], ["temple_left", "cheek_lateral_left", "jawline_left"])
+        self.assertEqual(codes["right"], ["temple_right", "cheek_lateral_right", "jawline_right"])
+        self.assertEqual(codes["front"], [
+            "forehead", "glabella", "periorbital_right", "periorbital_left", "cheek_right", "cheek_left",
+            "nasolabial", "perioral", "chin", "jawline",
+        ])
+        self.assertEqual(codes["neck"], ["neck"])
+        ref = self.env.ref
+        self.assertEqual(ref("halley_aesthetics.chart_zone_cheek_lateral_left").name, "Left lateral cheek")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._get("halley_aesthetics")._update_translations(["zh_CN"])
+        self.assertEqual(
+            [ref(f"halley_aesthetics.chart_zone_{code}").with_context(lang="zh_CN").name
+             for code in ("temple_right", "cheek_lateral_left", "jawline_right")],
+            ["右太阳穴", "左外侧脸颊", "右下颌线"],
+        )
+        for side in ("temple", "cheek_lateral", "jawline"):
+            left = _points(ref(f"halley_aesthetics.chart_zone_{side}_left").shape)
+            right = _points(ref(f"halley_aesthetics.chart_zone_{side}_right").shape)
+            self.assertEqual(right, [(200 - x, y) for x, y in left], f"{side}: the right is the left mirrored")
+        # Sorted by sequence, the zones of every clinic read down the face: the
+        # temples after the glabella, the lateral cheeks after the cheeks, the lateral
+        # jawlines after the front's, the neck last.
+        ordered = standard.sorted(lambda z: (z.sequence, z.id)).mapped("code")
+        self.assertEqual(ordered, [
+            "forehead", "glabella", "temple_right", "temple_left", "periorbital_right", "periorbital_left",
+            "cheek_right", "cheek_left", "cheek_lateral_right", "cheek_lateral_left", "nasolabial", "perioral",
+            "chin", "jawline", "jawline_right", "jawline_left", "neck",
+        ])
+
+    def test_profile_zones_are_polygons_inside_the_diagram_apart(self):
+        """Every zone drawn on a profile is a simple polygon (three corners or more,
+        an area, no edge crossing another) inside the 200 x 240 diagram, and no two
+        zones of a profile overlap: a tap in one is never taken for another. Top to
+        bottom in sequence order."""
+        zones = self.env["halley.chart.zone"].search([("diagram", "in", ("left", "right"))])
+        for diagram in ("left", "right"):
+            shapes = {z.code: _points(z.shape) for z in zones if z.diagram == diagram}
+            self.assertEqual(len(shapes), 3, diagram)
+            for code, points in shapes.items():
+                with self.subTest(zone=code):
+                    self.assertGreaterEqual(len(points), 3)
+                    self.assertTrue(all(0 < x < 200 and 0 < y < 240 for x, y in points), points)
+                    self.assertGreater(_area(points), 200, "a zone a fingertip can hit")
+                    edges = _edges(points)
+                    crossing = [
+                        (edges[i], edges[j]) for i in range(len(edges)) for j in range(i + 2, len(edges))
+                        if not (i == 0 and j == len(edges) - 1) and _cross(*edges[i], *edges[j])
+                    ]
+                    self.assertFalse(crossing, "the outline crosses itself")
+            for first, second in ((a, b) for a in shapes for b in shapes if a < b):
+                self.assertFalse(_overlap(shapes[first], shapes[second]), f"{first} overlaps {second}")
+            tops = [
+                min(y for _x, y in _points(z.shape))
+                for z in zones.filtered(lambda z, d=diagram: z.diagram == d).sorted(lambda z: (z.sequence, z.id))
+            ]
+            self.assertEqual(tops, sorted(tops), f"{diagram}: the list reads top to bottom")
+
+    def test_a_point_on_a_profile_is_charted_in_its_zone(self):
+        """A point tapped on the left profile's lateral cheek is an entry of that
+        zone, on the left profile, consumed like any other."""
+        zone = self.env.ref("halley_aesthetics.chart_zone_cheek_lateral_left")
+        session = self._started()
+        entry = self.Entry.with_user(self.practitioner).create({
+            "session_id": session.id, "zone_id": zone.id, "product_id": self.rejuran.id,
+            "quantity": 0.4, "x": 108, "y": 130, "depth": "subdermal",
+        })
+        self.assertTrue(_strictly_inside(entry.x, entry.y, _points(zone.shape)))
+        self.assertEqual((entry.zone_id.code, entry.diagram), ("cheek_lateral_left", "left"))
+        self.assertEqual(session._halley_chart_totals()[session.id], {(self.rejuran.id, self.lot_rj_early.id): 1.0})
 
     # ------------------------------------------------------------ frozen
 

@@ -291,7 +291,8 @@ class TestInjectionChartRecords(HalleyPackageCommon):
         )
         html = str(wizard.comparison)
         self.assertIn("Injection chart (total dose per zone)", html)
-        self.assertEqual(html.count("<svg"), 2, "each session's chart beside its photos")
+        # One picture per session (each nests its diagram's outline artwork, an <svg> too).
+        self.assertEqual(html.count('role="img"'), 2, "each session's chart beside its photos")
         self.assertIn("Left cheek: 0.4 T mL", html)
         self.assertIn("Right cheek: 0.4 T mL", html)
         self.assertIn("Forehead: 0.6 T mL", html)

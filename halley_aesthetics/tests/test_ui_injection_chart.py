@@ -1,5 +1,6 @@
 """The injection chart on a tablet: the demo practitioner charts ten points on a
-started demo Rejuran session by tapping the face, reads the totals and completes
+started demo Rejuran session by tapping the face (a tap on the left profile's
+lateral cheek charts that zone, then is deleted), reads the totals and completes
 it (tours/halley_injection_chart_tour.js)."""
 
 import base64

@@ -7,8 +7,10 @@ import { registry } from "@web/core/registry";
  * The practitioner at the chair, on a portrait tablet (820 x 1180): her started
  * Rejuran session, Chart tab. She taps the face where she injects: the first point
  * takes the session's Rejuran and she gives its lot, dose and depth in the line
- * below; the nine next points copy them. The totals read 2 mL of the lot, ten
- * entries, ten points on the face; then she completes the session.
+ * below; the nine next points copy them. On the left profile a tap in front of
+ * her ear is an entry of her left lateral cheek (deleted again), on the neck a
+ * painted zone (deleted again). The totals read 2 mL of the lot, ten entries, ten
+ * points on the face; then she completes the session.
  */
 
 const DIAGRAM = ".o_halley_chart_diagram[data-diagram=front].o_halley_chart_tappable";
@@ -31,10 +33,13 @@ function tapAt(x, y, content, diagram = "front") {
     };
 }
 
-/** A tap on the front diagram that adds the `count`-th entry, in `zone`. */
-function tap(x, y, zone, count) {
+/**
+ * A tap on `diagram` that adds the `count`-th entry, in `zone`; its point is the
+ * `mark`-th drawn on that diagram (the diagram shows its own entries only).
+ */
+function tap(x, y, zone, count, diagram = "front", mark = count) {
     return [
-        tapAt(x, y, `Tap the ${zone} (${x}, ${y})`),
+        tapAt(x, y, `Tap the ${zone} (${x}, ${y})`, diagram),
         {
             content: `Entry ${count} is in the ${zone}`,
             trigger: `${ROWS} .o_data_row:nth-child(${count}) td[name=zone_id]`,
@@ -45,7 +50,7 @@ function tap(x, y, zone, count) {
             },
         },
         {
-            trigger: `.o_halley_chart_marks .o_halley_chart_mark:nth-child(${count}) circle`,
+            trigger: `.o_halley_chart_diagram[data-diagram=${diagram}] .o_halley_chart_marks .o_halley_chart_mark:nth-child(${mark}) circle`,
         },
     ];
 }
@@ -147,12 +152,7 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
         ...tap(132, 145, "Left cheek", 9),
         ...tap(100, 188, "Chin", 10),
         {
-            content: "Zone mode: a tap paints a whole zone...",
-            trigger: ".o_halley_chart_mode[data-mode=zone]",
-            run: "click",
-        },
-        {
-            content: "The left profile has no zone of the clinic's: she is told so",
+            content: "The left profile: her side, with the zones charted from the side",
             trigger: ".o_halley_chart_tab[data-diagram=left]",
             run: "click",
         },
@@ -160,7 +160,34 @@ registry.category("web_tour.tours").add("halley_injection_chart_tour", {
             trigger: ".o_halley_chart_diagram[data-diagram=left] image[href$='face_left.svg']",
         },
         {
-            trigger: ".o_halley_chart_no_zone",
+            trigger: ".o_halley_chart_diagram[data-diagram=left] .o_halley_chart_zone[data-zone='Left lateral cheek']",
+            run() {
+                const zones = [...document.querySelectorAll(".o_halley_chart_diagram .o_halley_chart_zone")];
+                const names = zones.map((zone) => zone.dataset.zone).join(", ");
+                check(names === "Left temple, Left lateral cheek, Left jawline", `left profile zones: ${names}`);
+                check(!document.querySelector(".o_halley_chart_no_zone"), "the profile is told it has no zone");
+            },
+        },
+        // A point in front of her left ear: the profile's own hit-test names the zone.
+        ...tap(108, 130, "Left lateral cheek", 11, "left", 1),
+        {
+            trigger: ".o_halley_chart_tab[data-diagram=left] .badge:contains('1')",
+        },
+        {
+            content: "Not on the profile today: she deletes its line",
+            trigger: `${ROWS} .o_data_row:nth-child(11) .o_list_record_remove button`,
+            run: "click",
+        },
+        {
+            trigger: `${ROWS}:not(:has(.o_data_row:nth-child(11)))`,
+        },
+        {
+            trigger: ".o_halley_chart_diagram[data-diagram=left]:not(:has(.o_halley_chart_mark))",
+        },
+        {
+            content: "Zone mode: a tap paints a whole zone...",
+            trigger: ".o_halley_chart_mode[data-mode=zone]",
+            run: "click",
         },
         {
             trigger: ".o_halley_chart_tab[data-diagram=neck]",
