@@ -361,14 +361,10 @@ class HalleyTreatmentSession(models.Model):
 
     def _workflow_write(self, vals):
         """Write what the workflow records, once the user has shown she may change
-        the sessions. A write of no tracked field (a link, a flag, a counter) changes
-        none either: it is not tracked, which would only look the tracked fields up
-        to find nothing to say."""
+        the sessions; untracked when it writes no tracked field (there is nothing to say)."""
         self.check_access("write")
-        sessions = self.sudo()
-        if not self._track_get_fields() & set(vals):
-            sessions = sessions.with_context(mail_notrack=True)
-        return sessions.write(vals)
+        notrack = self.env.context.get("mail_notrack") or not self._track_get_fields() & set(vals)
+        return self.sudo().with_context(mail_notrack=notrack).write(vals)
 
     # ------------------------------------------------------------------ actions
 
@@ -487,15 +483,12 @@ class HalleyTreatmentSession(models.Model):
         pickings.with_context(cancel_backorder=True, skip_sms=True)._action_done()
         if any(p.state != "done" for p in pickings):
             raise UserError(self.env._("The consumption transfer could not be validated."))
-        # Said once in the chatter: the note "Session completed. Used: ..." (with the
-        # lots) stands for the status change, which is not tracked again.
+        # Not tracked: the note of the lots used says "Session completed" once.
         self.with_context(mail_notrack=True)._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
         self._message_log_batch(bodies={session.id: session._used_lots_message() for session in self})
 
     def _lock_for_done(self, *many2one_names):
-        """Lock the sessions' rows, and with them, in the same statement, the
-        records of their many2one fields ``many2one_names`` that Done changes (a
-        concern adds its own: the packages)."""
+        """Lock the sessions, and in the same statement their ``many2one_names``' records."""
         return lock_rows(self, *many2one_names)
 
     def _lock_stock_rows(self):
