@@ -363,7 +363,7 @@ class HalleyTreatmentSession(models.Model):
         """Write what the workflow records, once the user has shown she may change
         the sessions; untracked when it writes no tracked field (there is nothing to say)."""
         self.check_access("write")
-        notrack = self.env.context.get("mail_notrack") or not self._track_get_fields() & set(vals)
+        notrack = self.env.context.get("mail_notrack") or not self.sudo()._track_get_fields() & set(vals)
         return self.sudo().with_context(mail_notrack=notrack).write(vals)
 
     # ------------------------------------------------------------------ actions

@@ -248,6 +248,22 @@ class TestPackageRedemption(HalleyPackageCommon):
         )
         self.assertEqual((ledger.session_id, ledger.sessions), (session, -1))
         self.assertEqual(self.package.sessions_remaining, 2)
+        # With a difference from the protocol, completed through the reason's dialog.
+        second = request(lambda: self._trio(21)).with_context(tracking_disable=False).with_user(self.practitioner)
+        request(second.action_confirm)
+        request(second.action_start)
+        second.move_ids.filtered(lambda m: m.product_id == self.needle).move_line_ids.quantity = 8
+        action = second.action_done()
+        wizard = second.env["halley.session.deviation"].with_context(**action["context"]).create(
+            {"reason": "Two more passes on the cheeks"}
+        )
+        request(wizard.action_confirm)
+        second = second.with_user(self.env.user)
+        self.assertEqual((second.state, second.package_redeemed), ("done", True))
+        states = second.message_ids.sudo().tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+        self.assertEqual(sorted(states.mapped("new_value_char")), ["Confirmed", "In progress"])
+        completed = second.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
+        self.assertIn("T Needle 32G: 8 Units", completed.body)
 
     def test_entry_lines_of_a_missing_package_are_refused_in_words(self):
         """The links of a revenue entry's lines are looked up together (one query
