@@ -9,6 +9,7 @@ import psycopg2.extensions
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 # pg_advisory_xact_lock key of the sessions' Done ("HALLEY" + 1).
 DONE_LOCK_KEY = 0x48414C4C  # with the company's id: one Done at a time per company
@@ -73,22 +74,61 @@ def bullets(items):
     return "\n".join(f"- {item}" for item in items)
 
 
-def lock_rows(records):
+def lock_rows(records, *many2one_names):
     """Lock ``records``' rows until the transaction ends (SELECT ... FOR UPDATE),
-    then drop their cached values so they are read again under the lock.
+    and, in the same statement, the rows their many2one fields ``many2one_names``
+    point to (a session's package): ``records`` first, then each field's records,
+    each in the order of their ids. Then drop the cached values of all of them so
+    they are read again under the lock (their own fields only: what other records
+    say about them is not changed by a lock). Returns the records of each field
+    that were locked, as a list.
 
     Every RPC call runs in REPEATABLE READ: if a concurrent transaction changed
     one of these rows and committed, this fails with a serialization error and
     Odoo replays the request, which then sees the new values. That failure is
     expected, so it is not logged as a "bad query".
     """
-    if records:
-        records.env.cr.execute(
-            f'SELECT id FROM "{records._table}" WHERE id IN %s ORDER BY id FOR UPDATE',
-            [tuple(records.ids)],
+    if not records:
+        return [records.env[records._fields[name].comodel_name] for name in many2one_names]
+    table = SQL.identifier(records._table)
+    ids = tuple(records.ids)
+    cr = records.env.cr
+    if not many2one_names:
+        cr.execute(
+            SQL("SELECT id FROM %s WHERE id IN %s ORDER BY id FOR UPDATE", table, ids),
             log_exceptions=False,
         )
-        records.invalidate_recordset()
+        _forget(records)
+        return []
+    # The records' rows in a first WITH query, the rows each field points to in one
+    # more; the main query reads all of them (a WITH query locks only the rows read).
+    targets = [records.env[records._fields[name].comodel_name] for name in many2one_names]
+    columns = SQL(", ").join(SQL.identifier(name) for name in many2one_names)
+    withs = [SQL("locked AS (SELECT id, %s FROM %s WHERE id IN %s ORDER BY id FOR UPDATE)", columns, table, ids)]
+    reads = [SQL("(SELECT COUNT(*) FROM locked)")]
+    for i, (name, target) in enumerate(zip(many2one_names, targets, strict=True)):
+        alias = SQL.identifier(f"target_{i}")
+        withs.append(SQL(
+            "%s AS (SELECT id FROM %s WHERE id IN (SELECT %s FROM locked) ORDER BY id FOR UPDATE)",
+            alias, SQL.identifier(target._table), SQL.identifier(name),
+        ))
+        reads.append(SQL("ARRAY(SELECT id FROM %s)", alias))
+    cr.execute(
+        SQL("WITH %s SELECT %s", SQL(", ").join(withs), SQL(", ").join(reads)),
+        log_exceptions=False,
+    )
+    target_ids = cr.fetchone()[1:]
+    locked = [target.browse(sorted(tids)) for target, tids in zip(targets, target_ids, strict=True)]
+    for recs in (records, *locked):
+        _forget(recs)
+    return locked
+
+
+def _forget(records):
+    """Drop the cached values of ``records``' own fields (written first if pending)."""
+    if records:
+        records.flush_recordset()
+        records.env.cache.invalidate([(field, records._ids) for field in records._fields.values()])
 
 
 # A conflict with a concurrent transaction, which Odoo replays a request on

@@ -1,4 +1,5 @@
 import math
+from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
@@ -44,11 +45,18 @@ class Base(models.AbstractModel):
 
     def _halley_check_values(self, vals_list):
         fields_ = self._fields
-        records = self
-        if len(vals_list) > 1:
-            # Many records at once (a chart of 200 points in one save): which of
-            # the ids they link to exist, read once per model instead of per record.
-            records = self.with_context(halley_existing_ids=_existing_ids(self, vals_list))
+        # The ids given to the addon's many2one fields are looked up at once, one
+        # query per model (not one per field and record: the lines of an entry).
+        given = defaultdict(set)
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = fields_.get(name)
+                # An id (a bool is not one); anything else is checked on its own below.
+                if field is not None and field._module == MODULE and field.type == "many2one" and (
+                    type(value) is int and value > 0
+                ):
+                    given[field.comodel_name].add(value)
+        existing = {model: set(self.env[model].browse(ids).sudo().exists().ids) for model, ids in given.items()}
         for vals in vals_list:
             for name, value in vals.items():
                 field = fields_.get(name)
@@ -59,7 +67,7 @@ class Base(models.AbstractModel):
                 if value is None or value is False or (value == "" and field.type != "boolean"):
                     problem = field.required and field.type != "boolean" and self.env._("a value is required.")
                 else:
-                    problem = _value_problem(records, field, value)
+                    problem = _value_problem(self, field, value, existing)
                 if problem:
                     raise ValidationError(
                         self.env._(
@@ -74,8 +82,9 @@ def _shown(value):
     return text if len(text) <= 40 else f"{text[:40]}…"
 
 
-def _value_problem(records, field, value):  # noqa: C901 -- one branch per field type
-    """What is wrong with ``value`` for ``field``, in words, or None."""
+def _value_problem(records, field, value, existing=None):  # noqa: C901 -- one branch per field type
+    """What is wrong with ``value`` for ``field``, in words, or None. ``existing``:
+    {model: ids known to exist}, looked up already."""
     env = records.env
     kind = field.type
     if kind in ("char", "text", "html"):
@@ -109,7 +118,7 @@ def _value_problem(records, field, value):  # noqa: C901 -- one branch per field
                 value=_shown(value), choices=", ".join(labels.values()),
             )
     elif kind == "many2one":
-        return _id_problem(records, field, [value])
+        return _id_problem(records, field, [value], existing)
     elif kind == "many2many":
         return _commands_problem(records, field, value)
     return None
@@ -133,32 +142,11 @@ def _date_problem(records, field, value):
     return None
 
 
-def _existing_ids(records, vals_list):
-    """{model: ids that exist} of the integer ids ``vals_list`` gives the addon's
-    many2one fields, one query per model."""
-    wanted = {}
-    for vals in vals_list:
-        for name, value in vals.items():
-            field = records._fields.get(name)
-            if (
-                field is not None and field._module == MODULE and field.type == "many2one"
-                and isinstance(value, int) and not isinstance(value, bool) and value > 0
-            ):
-                wanted.setdefault(field.comodel_name, set()).add(value)
-    return {
-        model: frozenset(records.env[model].browse(ids).sudo().exists().ids) for model, ids in wanted.items()
-    }
-
-
-def _id_problem(records, field, values):
-    """Ids or records given for a relational ``field``: of its model, existing."""
+def _id_problem(records, field, values, existing=None):
+    """Ids or records given for a relational ``field``: of its model, existing
+    (``existing``: {model: ids looked up already})."""
     env = records.env
     Comodel = records.env[field.comodel_name]
-    known = (env.context.get("halley_existing_ids") or {}).get(field.comodel_name)
-    if known is not None and field.type == "many2one":
-        values = [
-            value for value in values if not (isinstance(value, int) and not isinstance(value, bool) and value in known)
-        ]
     ids = []
     for value in values:
         if isinstance(value, models.BaseModel):
@@ -168,6 +156,9 @@ def _id_problem(records, field, values):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             return env._("“%(value)s” is not a %(model)s.", value=_shown(value), model=Comodel._description)
         ids.append(value)
+    known = (existing or {}).get(Comodel._name)
+    if known is not None and known.issuperset(ids):
+        return None
     if ids and len(Comodel.browse(ids).sudo().exists()) != len(set(ids)):
         return env._("this %(model)s does not exist (or was deleted).", model=Comodel._description)
     return None

@@ -361,9 +361,10 @@ class HalleyTreatmentSession(models.Model):
 
     def _workflow_write(self, vals):
         """Write what the workflow records, once the user has shown she may change
-        the sessions."""
+        the sessions; untracked when it writes no tracked field (there is nothing to say)."""
         self.check_access("write")
-        return self.sudo().write(vals)
+        notrack = self.env.context.get("mail_notrack") or not self.sudo()._track_get_fields() & set(vals)
+        return self.sudo().with_context(mail_notrack=notrack).write(vals)
 
     # ------------------------------------------------------------------ actions
 
@@ -431,7 +432,7 @@ class HalleyTreatmentSession(models.Model):
         self.check_access("write")
         # Two Done calls on one session: the second waits here, is replayed, and
         # finds it done.
-        lock_rows(self)
+        self._lock_for_done()
         self._lock_stock_rows()
         self._halley_refuse_states("complete")
         sessions = self.filtered(lambda s: s.state != "done")
@@ -487,8 +488,13 @@ class HalleyTreatmentSession(models.Model):
         pickings.with_context(cancel_backorder=True, skip_sms=True)._action_done()
         if any(p.state != "done" for p in pickings):
             raise UserError(self.env._("The consumption transfer could not be validated."))
-        self._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
+        # Not tracked: the note of the lots used says "Session completed" once.
+        self.with_context(mail_notrack=True)._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
         self._message_log_batch(bodies={session.id: session._used_lots_message() for session in self})
+
+    def _lock_for_done(self, *many2one_names):
+        """Lock the sessions, and in the same statement their ``many2one_names``' records."""
+        return lock_rows(self, *many2one_names)
 
     def _lock_stock_rows(self):
         """Lock, before anything is written, the stock rows Done will update and

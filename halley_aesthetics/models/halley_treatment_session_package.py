@@ -218,10 +218,12 @@ class HalleyTreatmentSession(models.Model):
                         else "",
                     )
                 )
+            if not package.min_interval_days:
+                continue
             previous = package.session_ids.filtered(
                 lambda s: s.package_redeemed and s != session
             ).sorted("scheduled_start")
-            if package.min_interval_days and previous:
+            if previous:
                 last = previous[-1]
                 days = abs((session.scheduled_start - last.scheduled_start).days)
                 if days < package.min_interval_days and not (
@@ -242,7 +244,7 @@ class HalleyTreatmentSession(models.Model):
 
     def _redeem_packages(self):
         """Take one session from each session's package and earn its share of the
-        price. Runs under the row lock ``_action_done`` took on the packages; each
+        price. Runs under the row lock Done took on the packages; each
         session is checked against the balance its predecessors in the batch left.
         The revenue entries of the batch are created and posted together."""
         today = fields.Date.context_today(self)
@@ -269,7 +271,7 @@ class HalleyTreatmentSession(models.Model):
             moves = self.env["account.move"].sudo().create([vals for _session, vals in entries])
             moves._post(soft=False)
             for (session, _vals), move in zip(entries, moves, strict=True):
-                session._workflow_write({"package_move_id": move.id})
+                session._workflow_write({"package_move_id": move})  # a record: known to exist
         packages = self.package_id.sudo()
         packages._update_state()
         # The package's history: a note per redemption, logged together.
@@ -336,10 +338,14 @@ class HalleyTreatmentSession(models.Model):
             )
         return super().write(vals)
 
+    def _lock_for_done(self, *many2one_names):
+        # The packages with the sessions, before any stock: a concurrent redemption
+        # fails here and is replayed against the new balance.
+        locked = super()._lock_for_done("package_id", *many2one_names)
+        self.env["halley.patient.package.line"].invalidate_model()  # their balances
+        return locked[1:]
+
     def _action_done(self):
-        # Lock the packages first: a concurrent redemption fails here, before any
-        # stock is touched, and is replayed against the new balance.
-        self.package_id.sudo()._lock()
         self.filtered("package_id")._check_package_redemption()
         res = super()._action_done()
         self.filtered("package_id")._redeem_packages()

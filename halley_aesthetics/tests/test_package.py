@@ -214,6 +214,79 @@ class TestPackageRedemption(HalleyPackageCommon):
         ])
         self.assertLessEqual(done_queries(3), more_packages + 2, "more reordering rules")
 
+    def test_done_is_said_once_in_the_chatter_with_tracking_on(self):
+        """As in the clinic (tracking on, each button its own request): the
+        session's chatter tracks it confirmed and started, and says once that it
+        was completed, with the lots used (no second line for the status); the
+        package's chatter and its ledger show the redemption."""
+        def request(button):
+            result = button()
+            self.env.flush_all()
+            self.env.cr.precommit.run()  # tracking values are written as the request commits
+            self.env.flush_all()
+            return result
+
+        session = request(lambda: self._trio(0)).with_context(tracking_disable=False).with_user(self.practitioner)
+        request(session.action_confirm)
+        request(session.action_start)
+        request(session.action_done)
+        session = session.with_user(self.env.user)
+        self.assertEqual((session.state, session.package_redeemed), ("done", True))
+        states = session.message_ids.sudo().tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+        self.assertEqual(sorted(states.mapped("new_value_char")), ["Confirmed", "In progress"])
+        completed = session.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
+        self.assertEqual(len(completed), 1)
+        lots = session.used_line_ids.lot_id
+        self.assertEqual(len(lots), 3, "the HA syringe, the Rejuran vial and the numbing cream")
+        for lot in lots:
+            self.assertIn(f"lot {lot.name}", completed.body)
+        note = self.package.message_ids.filtered(lambda m: "redeemed by" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Session 1 of 3 redeemed by", note.body)
+        ledger = self.env["halley.package.ledger"].search(
+            [("package_id", "=", self.package.id), ("kind", "=", "session")]
+        )
+        self.assertEqual((ledger.session_id, ledger.sessions), (session, -1))
+        self.assertEqual(self.package.sessions_remaining, 2)
+        # With a difference from the protocol, completed through the reason's dialog.
+        second = request(lambda: self._trio(21)).with_context(tracking_disable=False).with_user(self.practitioner)
+        request(second.action_confirm)
+        request(second.action_start)
+        second.move_ids.filtered(lambda m: m.product_id == self.needle).move_line_ids.quantity = 8
+        action = second.action_done()
+        wizard = second.env["halley.session.deviation"].with_context(**action["context"]).create(
+            {"reason": "Two more passes on the cheeks"}
+        )
+        request(wizard.action_confirm)
+        second = second.with_user(self.env.user)
+        self.assertEqual((second.state, second.package_redeemed), ("done", True))
+        states = second.message_ids.sudo().tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+        self.assertEqual(sorted(states.mapped("new_value_char")), ["Confirmed", "In progress"])
+        completed = second.message_ids.filtered(lambda m: "Session completed. Used:" in (m.body or ""))
+        self.assertIn("T Needle 32G: 8 Units", completed.body)
+
+    def test_entry_lines_of_a_missing_package_are_refused_in_words(self):
+        """The links of a revenue entry's lines are looked up together (one query
+        per model, not per line and field): a line pointing to no package is still
+        refused, in words; with both lines right, the entry is made."""
+        session = self._run(self._trio(0))
+        entry = session.sudo().package_move_id
+        lines = [
+            {"account_id": self.deferred_account.id, "balance": 10.0, "halley_package_id": self.package.id,
+             "treatment_session_id": session.id},
+            {"account_id": self.revenue_account.id, "balance": -10.0, "halley_package_id": 999999999,
+             "treatment_session_id": session.id},
+        ]
+        Move = self.env["account.move"].sudo()
+        with self.assertRaisesRegex(ValidationError, "Package: this Patient treatment package does not exist"):
+            Move.create({"move_type": "entry", "journal_id": entry.journal_id.id, "date": NOW.date(),
+                         "line_ids": [Command.create(vals) for vals in lines]})
+        lines[1]["halley_package_id"] = self.package.id
+        made = Move.create({"move_type": "entry", "journal_id": entry.journal_id.id, "date": NOW.date(),
+                            "line_ids": [Command.create(vals) for vals in lines]})
+        self.assertEqual(made.line_ids.halley_package_id, self.package)
+        self.assertEqual(made.line_ids.treatment_session_id, session)
+
     def test_no_session_left_is_refused(self):
         for days in (0, 21, 42):
             self._run(self._trio(days))

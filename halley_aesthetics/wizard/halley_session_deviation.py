@@ -37,5 +37,7 @@ class HalleySessionDeviation(models.TransientModel):
                 self.env._("Give the reason for the difference from the protocol."),
                 title=self.env._("Session cannot be completed"),
             )
-        self.session_id.deviation_reason = self.reason.strip()
+        # Never tracked (clinical data): nor does this write start the session's
+        # tracking, whose status change Done says in its note of the lots used.
+        self.session_id.with_context(mail_notrack=True).deviation_reason = self.reason.strip()
         return self.session_id.action_done()
