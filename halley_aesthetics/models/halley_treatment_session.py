@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, formatLang
+from odoo.tools import float_compare
 
 from ..tools import (
     CLINIC_GROUPS,
@@ -659,21 +659,6 @@ class HalleyTreatmentSession(models.Model):
                         uom=product.uom_id.name,
                     )
                 )
-
-    def _used_lots_message(self):
-        self.ensure_one()
-        rows = Markup("").join(
-            Markup("<li>%s</li>")
-            % self.env._(
-                "%(product)s: %(qty)s %(uom)s%(lot)s",
-                product=line.product_id.with_context(display_default_code=False).display_name,
-                qty=formatLang(self.env, line.quantity, digits=0 if float(line.quantity).is_integer() else 2),
-                uom=line.product_uom_id.name,
-                lot=self.env._(", lot %(lot)s", lot=line.lot_id.name) if line.lot_id else "",
-            )
-            for line in self.used_line_ids
-        )
-        return Markup("%s<ul>%s</ul>") % (self.env._("Session completed. Used:"), rows)
 
     def _return_consumption(self):
         """Return everything the session consumed to its room, with Odoo's return

@@ -1,4 +1,7 @@
+from markupsafe import Markup
+
 from odoo import models
+from odoo.tools import formatLang
 
 
 class HalleyTreatmentSession(models.Model):
@@ -26,3 +29,19 @@ class HalleyTreatmentSession(models.Model):
             treatment=self.protocol_id.clinic_name or "",
             date=self._halley_document_day(),
         ).replace("/", "-")
+
+    def _used_lots_message(self):
+        """The completion note: each product by name, its quantity and lot."""
+        self.ensure_one()
+        rows = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(product)s: %(qty)s %(uom)s%(lot)s",
+                product=line.product_id.with_context(display_default_code=False).display_name,
+                qty=formatLang(self.env, line.quantity, digits=0 if float(line.quantity).is_integer() else 2),
+                uom=line.product_uom_id.name,
+                lot=self.env._(", lot %(lot)s", lot=line.lot_id.name) if line.lot_id else "",
+            )
+            for line in self.used_line_ids
+        )
+        return Markup("%s<ul>%s</ul>") % (self.env._("Session completed. Used:"), rows)
