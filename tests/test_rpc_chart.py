@@ -91,14 +91,20 @@ def test_the_practitioner_charts_her_started_session(doctor, chart):
     assert row["session_id"][0] == chart["session"]
     assert row["zone_id"][1] == "Forehead"
     assert row["quantity"] == 0.4 and row["dose_uom_id"][1] == "mL" and row["depth"] == "intradermal"
-    # No lot named: the room's vial that expires first and is not held by other sessions.
+    # No lot named: the room's vial that expires first and is not held by other sessions
+    # (what this session holds is its own chart's).
+    held = {line["lot_id"][0]: line["quantity"] for line in doctor(
+        "stock.move.line", "search_read", [("treatment_session_id", "=", chart["session"]),
+                                           ("product_id", "=", chart["vial"])], ["lot_id", "quantity"])}
     quants = doctor("stock.quant", "search_read", [("location_id", "=", chart["room"]),
                                                    ("product_id", "=", chart["vial"])],
                     ["lot_id", "quantity", "reserved_quantity"])
-    free = {q["lot_id"][0] for q in quants if q["quantity"] - q["reserved_quantity"] >= 1}
+    free = {q["lot_id"][0] for q in quants
+            if q["quantity"] - q["reserved_quantity"] + held.get(q["lot_id"][0], 0) >= 1}
     first = min(doctor("stock.lot", "read", list(free), ["name", "expiration_date"]),
                 key=lambda lot: lot["expiration_date"])
     assert row["lot_id"] == [first["id"], first["name"]]
+    assert held == {first["id"]: 1.0}, "0.4 mL: one vial of that lot, held for the session"
     assert doctor(ENTRY, "write", [entry], {"quantity": 0.6}) is True
     assert doctor(ENTRY, "read", [entry], ["quantity"])[0]["quantity"] == 0.6
     session = doctor(SESSION, "read", [chart["session"]], ["state", "injection_ids"])[0]
@@ -198,18 +204,34 @@ def test_a_zone_in_use_is_archived_not_deleted(admin, doctor, chart):
     assert doctor(ENTRY, "read", [entry], ["zone_id"])[0]["zone_id"] == [zone, f"Temple {chart['tag']}"]
 
 
+def _in_room(rpc, chart, lot):
+    quants = rpc("stock.quant", "search_read", [("location_id", "=", chart["room"]), ("lot_id", "=", lot)],
+                 ["quantity"])
+    return sum(q["quantity"] for q in quants)
+
+
 def test_a_completed_sessions_chart_is_kept_as_charted(admin, doctor, chart):
     before = _entries(admin, chart)
+    lot = before[0]["lot_id"][0]
+    on_hand = _in_room(admin, chart, lot)
     assert doctor(SESSION, "action_done", [chart["session"]]) is True
     assert admin(SESSION, "read", [chart["session"]], ["state"])[0]["state"] == "done"
+    # Done consumed the chart: 0.6 + 0.2 mL of the first lot, one 2 mL vial.
+    used = admin("stock.move.line", "search_read", [("treatment_session_id", "=", chart["session"]),
+                                                    ("product_id", "=", chart["vial"])], ["lot_id", "quantity"])
+    assert [(row["lot_id"][0], row["quantity"]) for row in used] == [(lot, 1.0)]
+    assert _in_room(admin, chart, lot) == on_hand - 1
     entry = before[0]["id"]
     for rpc in (doctor, admin):
         rpc.refused(FROZEN, ENTRY, "write", [entry], {"quantity": 1.0})
         rpc.refused(FROZEN, ENTRY, "unlink", [entry])
         rpc.refused(FROZEN, ENTRY, "create", _entry(chart, zone_id=chart["chin"]))
-        rpc.refused("is Done: its record is kept as it was (Injection chart). Add an addendum to correct it.", SESSION, "write", [chart["session"]], {"injection_ids": [(1, entry, {"quantity": 1.0})]})
+        rpc.refused("is Done: its record is kept as it was (Injection chart). Add an addendum to correct it.",
+                    SESSION, "write", [chart["session"]], {"injection_ids": [(1, entry, {"quantity": 1.0})]})
     assert _entries(admin, chart) == before
-    # Done consumed the chart: 0.6 + 0.2 mL of the first lot, one 2 mL vial.
-    used = admin("stock.move.line", "search_read", [("treatment_session_id", "=", chart["session"]),
-                                                    ("product_id", "=", chart["vial"])], ["lot_id", "quantity"])
-    assert [(row["lot_id"][0], row["quantity"]) for row in used] == [(before[0]["lot_id"][0], 1.0)]
+    # Cancelled by the manager, the vial goes back to the room (the rest of the suite
+    # finds the demo's patients only among those who received the lot); the chart stays.
+    assert admin(SESSION, "action_cancel", [chart["session"]]) is True
+    assert _in_room(admin, chart, lot) == on_hand
+    doctor.refused(FROZEN, ENTRY, "write", [entry], {"quantity": 1.0})
+    assert _entries(admin, chart) == before
