@@ -2,6 +2,7 @@
 (18.0.1.1.0) with `-u halley_aesthetics` keeps every session, lot link, package and
 entry, and brings the data to the new shape (see migrations/)."""
 
+import inspect
 import io
 import json
 import os
@@ -10,12 +11,17 @@ import tarfile
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, open_slot
 
 # The last release clinics run: main when 18.0.1.1.0 landed.
 PREVIOUS_RELEASE = "8979e71d724fb2799a38040aa4c40fdef38eb14b"
 # The release with the patient chart and its ticked flags: main at 18.0.1.4.0.
 CHART_RELEASE = "beacf5a94b941a9071efd083abf6f8d7496b0186"
+# The release clinics run when the injection chart lands: main at 18.0.1.6.0.
+INJECTION_RELEASE = "d2fe8b18eed3ee6c1cb29aec0fc37b9935c81ae5"
+STANDARD_ZONES = ("forehead", "glabella", "periorbital_left", "periorbital_right", "cheek_left", "cheek_right",
+                  "nasolabial", "perioral", "chin", "jawline", "neck", "temple_left", "temple_right",
+                  "cheek_lateral_left", "cheek_lateral_right", "jawline_left", "jawline_right")
 
 PREPARE = r"""
 from odoo import Command, fields
@@ -169,6 +175,107 @@ print("CODED", json.dumps({c.patient_id.name: [
 """
 
 
+# The first slot when the demo clinic's room is free and open (tests/conftest.py's
+# open_slot, defined in the shell), after every session holding a room.
+FREE_SLOT = r"""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+CLINIC_TZ, UTC = ZoneInfo("Asia/Singapore"), ZoneInfo("UTC")
+OPEN_SLOT
+def free_slot(minutes=180):
+    held = env["halley.treatment.session"].search([("state", "in", ("confirmed", "in_progress", "done"))],
+                                                   order="scheduled_end desc", limit=1).scheduled_end
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return open_slot(max(now, held or now).replace(second=0, microsecond=0) + timedelta(minutes=30), minutes)
+"""
+
+# 18.0.1.6.0's clinic (PREPARE books before the rooms' other sessions, which that
+# release refuses): a package sold, one of its sessions signed and completed, a
+# second session of the package booked.
+INJECTION_PREPARE = r"""
+from odoo import fields
+from odoo.addons.halley_aesthetics.images import drawn_signature_png
+ref = env.ref
+trio = ref("halley_aesthetics.product_package_trio_demo")
+aisha = ref("halley_aesthetics.patient_aisha_demo")
+invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": aisha.id,
+    "invoice_date": fields.Date.today(), "invoice_line_ids": [Command.create({"product_id": trio.id})]})
+invoice.action_post()
+package = invoice.invoice_line_ids.patient_package_ids
+def book(start):
+    session = env["halley.treatment.session"].create({"patient_id": aisha.id,
+        "protocol_id": ref("halley_aesthetics.bom_trio_demo").id, "room_id": ref("halley_aesthetics.room_1_demo").id,
+        "package_id": package.id, "scheduled_start": start})
+    session._halley_sign_consent(drawn_signature_png(), "Aisha", channel="clinic")
+    session.screening_ids.write({"answer": "no"})
+    session.action_confirm()
+    return session
+done = book(free_slot())
+done.action_start(); done.action_done()
+booked = book(free_slot())
+env.cr.commit()
+print("PREPARED", json.dumps({"done": [done.state, done.package_id.sessions_used], "booked": booked.state}))
+"""
+
+# After the upgrade to the injection chart (rolled back): the zones, the mL unit and
+# every product's dose unit are there; the demo's products are as the clinic left
+# them (demo records are noupdate), so the clinic manager charts the Rejuran vial (mL,
+# 2 mL a vial); then Dr. Tan, as herself, charts a new session and completes it.
+INJECTION_AFTER = r"""
+from odoo.addons.halley_aesthetics.images import drawn_signature_png
+ref = env.ref
+env.cr.execute('''SELECT count(*) FILTER (WHERE halley_dose_uom_id IS NULL),
+                          count(*) FILTER (WHERE halley_dose_uom_id IS DISTINCT FROM uom_id),
+                          count(*) FILTER (WHERE halley_dose_per_unit IS NULL OR halley_dose_per_unit <= 0),
+                          count(*) FILTER (WHERE halley_charted), count(*)
+                     FROM product_template''')
+no_dose_unit, not_own_unit, no_dose_per_unit, charted, products = env.cr.fetchone()
+ml = ref("halley_aesthetics.uom_millilitre", raise_if_not_found=False)
+zones = {code: ref(f"halley_aesthetics.chart_zone_{code}", raise_if_not_found=False) for code in STANDARD_ZONES}
+vial = ref("halley_aesthetics.product_rejuran_vial_demo")
+room = ref("halley_aesthetics.room_1_demo")
+doctor = ref("halley_aesthetics.user_doctor_demo")
+vial.product_tmpl_id.write({"halley_charted": True, "halley_dose_uom_id": ml.id, "halley_dose_per_unit": 2.0})
+session = env["halley.treatment.session"].create({"patient_id": ref("halley_aesthetics.patient_aisha_demo").id,
+    "protocol_id": ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": room.id,
+    "practitioner_id": doctor.id, "scheduled_start": free_slot()})
+session._halley_sign_consent(drawn_signature_png(), "Aisha", channel="clinic")  # her drawing
+mine = session.with_user(doctor)
+mine.screening_ids.write({"answer": "no"})
+mine.action_confirm(); mine.action_start()
+# 2.4 mL of a 2 mL vial: 2 vials, where the protocol plans one.
+env["halley.session.injection"].with_user(doctor).create([{"session_id": session.id, "zone_id": zones[code].id,
+    "product_id": vial.id, "quantity": 0.6, "x": 100, "y": 60, "depth": "intradermal", "device": "needle",
+    "gauge": "32g"} for code in ("forehead", "cheek_left", "cheek_right", "chin")])
+charted_by = sorted(set(mine.injection_ids.mapped("create_uid.login")))
+totals = {env["stock.lot"].browse(lot).name: qty for (product, lot), qty
+          in mine._halley_chart_totals().get(session.id, {}).items() if product == vial.id}
+def in_room(names):
+    quants = env["stock.quant"].search([("location_id", "=", room.id), ("lot_id.name", "in", list(names)),
+                                        ("product_id", "=", vial.id)])
+    return {name: sum(quants.filtered(lambda q: q.lot_id.name == name).mapped("quantity")) for name in names}
+before = in_room(totals)
+if mine.has_deviation:
+    mine.deviation_reason = "Both cheeks needed more"
+mine.with_context(halley_no_wizard=True).action_done()
+used = {}
+for line in session.used_line_ids.filtered(lambda l: l.product_id == vial):
+    used[line.lot_id.name] = used.get(line.lot_id.name, 0) + line.quantity
+after = in_room(totals)
+print("INJECTION", json.dumps({
+    "version": env["ir.module.module"].search([("name", "=", "halley_aesthetics")]).latest_version,
+    "products": [products, no_dose_unit, not_own_unit, no_dose_per_unit, charted],
+    # The demo's completed session, charted by the new demo data (its lots compared in SNAPSHOT).
+    "demo_chart": len(ref("halley_aesthetics.session_grace_1_demo").injection_ids),
+    "zones": sorted(code for code, zone in zones.items() if zone and zone.active and not zone.company_id),
+    "ml": [ml.name, ml.category_id == ref("uom.product_uom_categ_vol"), ml.factor] if ml else None,
+    "session": [session.state, charted_by, len(session.injection_ids), round(sum(session.injection_ids.mapped("quantity")), 3)],
+    "totals": totals, "used": used, "consumed": {name: before[name] - after[name] for name in totals},
+}))
+env.cr.rollback()
+"""
+
+
 def _run(args, **kwargs):
     result = subprocess.run(args, capture_output=True, text=True, timeout=900, **kwargs)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -220,6 +327,11 @@ def previous_release(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chart_release(tmp_path_factory):
     return _release(tmp_path_factory, CHART_RELEASE)
+
+
+@pytest.fixture(scope="module")
+def injection_release(tmp_path_factory):
+    return _release(tmp_path_factory, INJECTION_RELEASE)
 
 
 def test_upgrade_from_the_previous_release_keeps_everything(previous_release, test_db):
@@ -324,5 +436,52 @@ def test_upgrade_codes_the_charts_ticked_flags(chart_release, test_db):
         assert eliquis == [[], ["Apixaban"], False, True, "", "Eliquis 5 mg twice daily", ""], eliquis
         # The demo's Margaret (ticked, with warfarin typed): her warfarin is coded.
         assert margaret[1] == ["Warfarin"] and margaret[3] is True, margaret
+    finally:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+def test_upgrade_from_18_0_1_6_0_adds_the_chart(injection_release, test_db):
+    """18.0.1.6.0 -> 18.0.1.7.0 (the injection chart): the upgrade is clean, keeps
+    every session, lot link, package and entry, brings the standard zones, the mL
+    unit and a dose unit on every product, and a practitioner charts a new session
+    that Done consumes by lot."""
+    python, odoo_bin, conf = (os.environ.get(k) for k in ("HALLEY_PYTHON", "HALLEY_ODOO_BIN", "HALLEY_ODOO_CONF"))
+    if not (python and odoo_bin and conf):
+        pytest.fail("run through `make test`")
+    odoo_src = os.path.dirname(odoo_bin)
+    core = f"{odoo_src}/addons,{odoo_src}/odoo/addons"
+    old_path, new_path = f"{core},{injection_release}", f"{core},{ROOT}"
+    db = f"{test_db}_upgrade_injection"
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    try:
+        _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", old_path, "-i", "halley_aesthetics",
+              "--stop-after-init", "--log-level", "warn", "--no-http"])
+        free_slot = FREE_SLOT.replace("OPEN_SLOT", inspect.getsource(open_slot))
+        out = _shell(python, odoo_bin, conf, db, old_path, free_slot + INJECTION_PREPARE + SNAPSHOT)
+        assert _marked(out, "PREPARED") == {"done": ["done", 1], "booked": "confirmed"}
+        before = _marked(out, "SNAPSHOT")
+        assert before["lots"] and before["packages"] and before["entries"]
+        log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
+                    "--stop-after-init", "--log-level", "info", "--no-http"])
+        bad = [line for line in log.splitlines() if any(f" {lvl} " in line for lvl in ("WARNING", "ERROR", "CRITICAL"))]
+        assert not bad, "\n".join(bad)
+        script = SNAPSHOT + free_slot + INJECTION_AFTER.replace("STANDARD_ZONES", repr(STANDARD_ZONES))
+        out = _shell(python, odoo_bin, conf, db, new_path, script)
+        after, checks = _marked(out, "SNAPSHOT"), _marked(out, "INJECTION")
+        # Every session, lot link, package and entry kept (the new demo adds charts only).
+        for key in ("sessions", "lots", "packages", "entries", "treatment_types", "warehouse_fields"):
+            assert after[key] == before[key], key
+        assert checks["version"] == "18.0.1.7.0"
+        products, no_dose_unit, not_own_unit, no_dose_per_unit, charted = checks["products"]
+        assert products and no_dose_unit == 0 and no_dose_per_unit == 0, checks["products"]
+        assert not_own_unit == 0, "each product's dose unit is its own unit"
+        assert charted == 0, "the upgrade charts no product"
+        assert checks["zones"] == sorted(STANDARD_ZONES)
+        assert checks["demo_chart"] > 0, "the demo's completed session gets its chart, its consumption unchanged"
+        assert checks["ml"] == ["mL", True, 1000.0]
+        # Dr. Tan charted it herself; Done consumed the chart's totals, lot by lot.
+        assert checks["session"] == ["done", ["doctor"], 4, 2.4], checks["session"]
+        assert sum(checks["totals"].values()) == 2.0, checks["totals"]
+        assert checks["used"] == checks["totals"] == checks["consumed"], checks
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)

@@ -1,7 +1,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # The injection chart's diagrams; every diagram is drawn in a 200 x 240 viewBox.
 DIAGRAMS = [
@@ -51,6 +51,22 @@ class HalleyChartZone(models.Model):
     def write(self, vals):
         self._halley_check_zone_values(vals)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_charted(self):
+        """A zone a chart names (a session's, or a protocol's default chart, in any
+        clinic) stays, refused in words: archived, it is no longer offered and the
+        charts keep naming it (the database would refuse the deletion with an error)."""
+        for model in ("halley.session.injection", "halley.protocol.injection"):
+            used = self.env[model].sudo().search([("zone_id", "in", self.ids)], limit=1).zone_id
+            if used:
+                raise UserError(
+                    self.env._(
+                        "The zone %(zone)s is in injection charts: archive it instead (untick Active). "
+                        "It is then no longer offered, and the charts that name it keep it.",
+                        zone=used.with_env(self.env).name,
+                    )
+                )
 
     @api.model
     def _halley_check_zone_values(self, vals):
