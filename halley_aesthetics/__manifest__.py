@@ -7,7 +7,12 @@
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
     "license": "LGPL-3",
-    "depends": ["mrp", "product_expiry", "mail", "sale", "purchase_stock", "portal"],
+    "depends": [
+        "mrp", "product_expiry", "mail", "sale", "purchase_stock", "portal",
+        # The front counter (issue 23): checkout on Odoo's Point of Sale, deposits paid
+        # online through Odoo's payment providers.
+        "point_of_sale", "account_payment",
+    ],
     "data": [
         "security/halley_aesthetics_groups.xml",
         "security/ir.model.access.csv",
