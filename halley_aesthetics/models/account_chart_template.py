@@ -4,6 +4,7 @@ from datetime import datetime
 import pytz
 
 from odoo import Command, api, models
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 _logger = logging.getLogger(__name__)
 
@@ -56,11 +57,35 @@ class AccountChartTemplate(models.AbstractModel):
         try:
             with env.cr.savepoint():
                 if company.chart_template != "sg":
+                    self._halley_drop_pos_samples(company)
                     self.sudo().try_loading("sg", company, install_demo=False)
                 else:
                     self.sudo()._halley_load_demo_sale(company)
         except Exception:
             _logger.exception("The demo clinic's chart of accounts and package sale could not be loaded")
+
+    @api.model
+    def _halley_drop_pos_samples(self, company):
+        """Demo data only, before the Singapore chart replaces the generic one: Point of
+        Sale's demo opens three sample shops on the main company (furniture, clothes,
+        bakery) with closed sessions whose entries are reconciled, which Odoo's chart
+        replacement cannot drop. A clinic's demo has its own counter instead: the
+        samples' orders, payments, sessions, shops and payment methods go, their
+        entries unreconciled so that the chart's load drops them with the rest."""
+        env = self.env(context={**self.env.context, MODULE_UNINSTALL_FLAG: True,
+                                "allowed_company_ids": [company.id]}, su=True)
+        domain = [("company_id", "=", company.id)]
+        # The company's entries all go with the generic chart (a demo database): their
+        # reconciliations first, the sample shops' documents next.
+        env["account.partial.reconcile"].search(domain).unlink()
+        orders = env["pos.order"].search(domain)
+        orders.payment_ids.unlink()
+        orders.unlink()
+        sessions = env["pos.session"].search(domain)
+        sessions.statement_line_ids.unlink()
+        sessions.unlink()
+        env["pos.config"].search(domain).unlink()
+        env["pos.payment.method"].search(domain).unlink()
 
     def _load(self, template_code, company, install_demo, force_create=True):
         res = super()._load(template_code, company, install_demo, force_create)
