@@ -110,16 +110,18 @@ class HalleyTreatmentSession(models.Model):
             )
         return held
 
-    def _halley_check_room_supply(self):
+    def _halley_check_room_supply(self, totals=None):
         """Refuse, in words, a chart its room cannot supply: per product and lot,
         the whole chart (this session's other entries included) against what the
         room holds of the lot less what other sessions and transfers hold; a lot
         not in the room at all is named as such. Sessions already done or cancelled
-        are not checked (their chart is kept as it was)."""
+        are not checked (their chart is kept as it was). ``totals``: the sessions'
+        chart totals when the caller has them (Done reads them once for both steps)."""
         sessions = self.sudo().filtered(lambda s: s.state not in CLOSED_STATES)
         if not sessions:
             return
-        totals = sessions._halley_chart_totals()
+        if totals is None:
+            totals = sessions._halley_chart_totals()
         products = self.env["product.product"].sudo().browse(
             {product_id for chart in totals.values() for product_id, _lot in chart}
         )
@@ -139,7 +141,7 @@ class HalleyTreatmentSession(models.Model):
                     key = (product.id, lot.id or False) if product.tracking != "none" else (product.id, False)
                     stock[key][0] += quantity
                     stock[key][1] += reserved
-            for (product_id, lot_id), needed in totals[session.id].items():
+            for (product_id, lot_id), needed in totals.get(session.id, {}).items():
                 product = products.browse(product_id)
                 on_hand, reserved = stock.get((product_id, lot_id), (0.0, 0.0))
                 held = max(reserved - mine.get((session.id, product_id, lot_id), 0.0), 0.0)
@@ -175,7 +177,7 @@ class HalleyTreatmentSession(models.Model):
                 )
             # Within the protocol's most used of each component (stock_move.py).
             by_product = defaultdict(float)
-            for (product_id, _lot_id), needed in totals[session.id].items():
+            for (product_id, _lot_id), needed in totals.get(session.id, {}).items():
                 by_product[product_id] += needed
             for move in session.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
                 if move.product_id.id in by_product:
@@ -185,7 +187,7 @@ class HalleyTreatmentSession(models.Model):
 
     # ------------------------------------------------------------------ consumption
 
-    def _halley_apply_chart(self):
+    def _halley_apply_chart(self, totals=None):
         """The chart's totals become the lot lines of the charted components'
         moves of the sessions in progress: a lot charted gets its line (from the
         room's place that holds it), a lot no longer charted loses its line, and a
@@ -196,10 +198,11 @@ class HalleyTreatmentSession(models.Model):
         sessions = self.sudo().filtered(lambda s: s.state == "in_progress")
         if not sessions:
             return
-        totals = sessions._halley_chart_totals()
+        if totals is None:
+            totals = sessions._halley_chart_totals()
         places = self._halley_lot_places(sessions, totals)
         for session in sessions:
-            chart = totals[session.id]
+            chart = totals.get(session.id)
             if not chart:
                 continue
             moves = session.move_ids.filtered(
@@ -265,8 +268,10 @@ class HalleyTreatmentSession(models.Model):
 
     def _halley_prepare_done(self):
         res = super()._halley_prepare_done()
-        self._halley_check_room_supply()
-        self._halley_apply_chart()
+        # The chart read once, under Done's locks, for the check and the lot lines.
+        totals = self.sudo().filtered(lambda s: s.state not in CLOSED_STATES)._halley_chart_totals()
+        self._halley_check_room_supply(totals)
+        self._halley_apply_chart(totals)
         return res
 
     # ------------------------------------------------------------------ templates
