@@ -485,3 +485,87 @@ def test_upgrade_from_18_0_1_6_0_adds_the_chart(injection_release, test_db):
         assert checks["used"] == checks["totals"] == checks["consumed"], checks
     finally:
         subprocess.run(["dropdb", "--if-exists", db], check=False)
+
+
+# The release clinics run when the front counter lands: main at 18.0.1.7.0.
+COUNTER_RELEASE = "dbc8f1792f35cf820ee699fa9cec7515a389eeb4"
+
+# 18.0.1.7.0's clinic: INJECTION_PREPARE's package and sessions, and a pay-per-session
+# treatment done, waiting to be invoiced.
+COUNTER_PREPARE = INJECTION_PREPARE.replace("env.cr.commit()\n", "") + r"""
+walk_in = env["halley.treatment.session"].create({"patient_id": ref("halley_aesthetics.patient_wei_demo").id,
+    "protocol_id": ref("halley_aesthetics.bom_rejuran_demo").id, "room_id": ref("halley_aesthetics.room_1_demo").id,
+    "scheduled_start": free_slot()})
+walk_in._halley_sign_consent(drawn_signature_png(), "Wei", channel="clinic")
+walk_in.screening_ids.write({"answer": "no"})
+walk_in.action_confirm(); walk_in.action_start(); walk_in.with_context(halley_no_wizard=True).action_done()
+env.cr.commit()
+print("WALK_IN", json.dumps([walk_in.id, walk_in.invoice_status]))
+"""
+
+# After the upgrade to the front counter (rolled back): Point of Sale and online
+# payments are installed, billing runs the counter, every package sold before has its
+# cooling-off end, and the walk-in's treatment is what she owes at the counter.
+COUNTER_AFTER = r"""
+ref = env.ref
+modules = env["ir.module.module"].search([("name", "in", ("point_of_sale", "account_payment", "halley_aesthetics"))])
+walk_in = env["halley.treatment.session"].browse(WALK_IN)
+due = walk_in.patient_id.halley_counter_due(False)
+packages = env["halley.patient.package"].search([])
+print("COUNTER", json.dumps({
+    "modules": sorted([m.name, m.state] for m in modules),
+    "version": modules.filtered(lambda m: m.name == "halley_aesthetics").latest_version,
+    "billing_runs_counter": ref("halley_aesthetics.user_billing_demo").has_group("point_of_sale.group_pos_user"),
+    "doctor_no_counter": not ref("halley_aesthetics.user_doctor_demo").has_group("point_of_sale.group_pos_user"),
+    "cooling_off": [bool(p.cooling_off_end) and p.cooling_off_end > p.invoice_id.invoice_date for p in packages],
+    "due": [[line["halley_session_id"], line["qty"]] for line in due["lines"] if line.get("halley_session_id")],
+    "walk_in": walk_in.invoice_status,
+}))
+env.cr.rollback()
+"""
+
+
+@pytest.fixture(scope="module")
+def counter_release(tmp_path_factory):
+    return _release(tmp_path_factory, COUNTER_RELEASE)
+
+
+def test_upgrade_from_18_0_1_7_0_opens_the_counter(counter_release, test_db):
+    """18.0.1.7.0 -> 18.0.1.8.0 (the front counter): the upgrade installs Point of Sale
+    and online payments, is clean, keeps every session, lot link, package and entry;
+    billing runs the counter, the packages sold before have their cooling-off end, and
+    a treatment done before the upgrade is what its patient owes at the counter."""
+    python, odoo_bin, conf = (os.environ.get(k) for k in ("HALLEY_PYTHON", "HALLEY_ODOO_BIN", "HALLEY_ODOO_CONF"))
+    if not (python and odoo_bin and conf):
+        pytest.fail("run through `make test`")
+    odoo_src = os.path.dirname(odoo_bin)
+    core = f"{odoo_src}/addons,{odoo_src}/odoo/addons"
+    old_path, new_path = f"{core},{counter_release}", f"{core},{ROOT}"
+    db = f"{test_db}_upgrade_counter"
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    try:
+        _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", old_path, "-i", "halley_aesthetics",
+              "--stop-after-init", "--log-level", "warn", "--no-http"])
+        free_slot = FREE_SLOT.replace("OPEN_SLOT", inspect.getsource(open_slot))
+        out = _shell(python, odoo_bin, conf, db, old_path, free_slot + COUNTER_PREPARE + SNAPSHOT)
+        walk_in, status = _marked(out, "WALK_IN")
+        assert status == "to_invoice"
+        before = _marked(out, "SNAPSHOT")
+        assert before["lots"] and before["packages"] and before["entries"]
+        log = _run([python, odoo_bin, "-c", conf, "-d", db, "--addons-path", new_path, "-u", "halley_aesthetics",
+                    "--stop-after-init", "--log-level", "info", "--no-http"])
+        bad = [line for line in log.splitlines() if any(f" {lvl} " in line for lvl in ("WARNING", "ERROR", "CRITICAL"))]
+        assert not bad, "\n".join(bad)
+        out = _shell(python, odoo_bin, conf, db, new_path, SNAPSHOT + COUNTER_AFTER.replace("WALK_IN", str(walk_in)))
+        after, checks = _marked(out, "SNAPSHOT"), _marked(out, "COUNTER")
+        for key in ("sessions", "lots", "packages", "entries", "treatment_types", "warehouse_fields"):
+            assert after[key] == before[key], key
+        assert checks["modules"] == [["account_payment", "installed"], ["halley_aesthetics", "installed"],
+                                     ["point_of_sale", "installed"]]
+        assert checks["version"] == "18.0.1.8.0"
+        assert checks["billing_runs_counter"] and checks["doctor_no_counter"]
+        assert checks["cooling_off"] and all(checks["cooling_off"]), checks["cooling_off"]
+        assert checks["due"] == [[walk_in, 1.0]], checks["due"]
+        assert checks["walk_in"] == "to_invoice"
+    finally:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
