@@ -1,6 +1,7 @@
 from itertools import count
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 
 from .common import HalleyPackageCommon
 
@@ -109,3 +110,9 @@ class HalleyCounterCommon(HalleyPackageCommon):
         env = self.env(user=user or self.billing)
         result = env["pos.order"].sync_from_ui(orders)
         return env["pos.order"].browse([order["id"] for order in result["pos.order"]])
+
+    def assertCounterRefuses(self, message, orders, user=None):
+        """The sync of ``orders`` is refused with ``message`` and leaves nothing
+        behind (an RPC call is one transaction: here, a savepoint)."""
+        with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
+            self._sync(orders, user=user)

@@ -33,11 +33,12 @@ class TestCounter(HalleyCounterCommon):
         self.assertEqual(invoice.invoice_line_ids.treatment_session_id, session)
         self.assertEqual(invoice.invoice_line_ids.name, "T Rejuran Skin Healer, 24 Nov 2026, Dr. Test")
         self.assertEqual(session.invoice_status, "invoiced")
+        # The session consumed its kit in the treatment room: the counter delivers nothing.
+        self.assertFalse(order.picking_ids)
         # Never twice: not at the counter again ...
-        with self.assertRaisesRegex(UserError, "already invoiced .*never charged twice"):
-            self._sync([self._ui_order(
-                pos_session, [self._ui_line(session.treatment_product_id, session=session)], partner=self.patient,
-            )])
+        self.assertCounterRefuses("already invoiced .*never charged twice", [self._ui_order(
+            pos_session, [self._ui_line(session.treatment_product_id, session=session)], partner=self.patient,
+        )])
         # ... nor from "To invoice".
         with self.assertRaisesRegex(UserError, "None of the selected sessions is waiting to be invoiced"):
             session.with_user(self.billing).action_create_invoices()
@@ -77,8 +78,10 @@ class TestCounter(HalleyCounterCommon):
 
     def test_course_without_patient_is_refused(self):
         pos_session = self._open_counter()
-        with self.assertRaisesRegex(UserError, "sells the course T Baby Skin Trio course: choose the patient"):
-            self._sync([self._ui_order(pos_session, [self._ui_line(self.trio_course)])])
+        self.assertCounterRefuses(
+            "sells the course T Baby Skin Trio course: choose the patient",
+            [self._ui_order(pos_session, [self._ui_line(self.trio_course)])],
+        )
         self.assertFalse(self.env["halley.patient.package"].search([("patient_id", "=", self.patient.id)]))
 
     def test_refusals_in_words(self):
@@ -96,8 +99,8 @@ class TestCounter(HalleyCounterCommon):
             ([self._ui_line(product, qty=2, session=done)], self.patient, "quantity 1"),
         ]
         for lines, partner, message in cases:
-            with self.subTest(message=message), self.assertRaisesRegex(UserError, message):
-                self._sync([self._ui_order(pos_session, lines, partner=partner)])
+            with self.subTest(message=message):
+                self.assertCounterRefuses(message, [self._ui_order(pos_session, lines, partner=partner)])
         self.assertEqual(done.invoice_status, "to_invoice")
         self.assertFalse(self.env["pos.order"].search([("session_id", "=", pos_session.id)]))
 
@@ -118,8 +121,7 @@ class TestCounter(HalleyCounterCommon):
             pos_session, [self._ui_line(session.treatment_product_id, session=session)], partner=self.patient,
         )
         paid["uuid"] = data["uuid"]
-        with self.assertRaisesRegex(UserError, rf"already invoiced \({invoice.name}\)"):
-            self._sync([paid])
+        self.assertCounterRefuses(rf"already invoiced \({invoice.name}\)", [paid])
         self.assertEqual(session._invoiced_quantity(), 1.0)
 
     def test_retail_leaves_the_shelf_first_expiring_lot_first(self):
