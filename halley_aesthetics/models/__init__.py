@@ -73,4 +73,14 @@ from . import halley_treatment_session_portal
 from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last
+from . import pos_order_line
+from . import pos_order
+from . import res_partner_counter
+from . import pos_config
+from . import account_chart_template_counter
+from . import product_template_retail
+from . import mrp_bom_retail
+from . import stock_location_retail
+from . import stock_warehouse_retail
+from . import stock_warehouse_orderpoint_retail
 from . import product_product_pos

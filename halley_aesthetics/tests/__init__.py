@@ -52,4 +52,6 @@ from . import test_ui_clinic_day
 from . import test_injection_chart
 from . import test_injection_chart_records
 from . import test_ui_injection_chart
+from . import test_counter
+from . import test_counter_roles
 from . import test_ui_counter
