@@ -76,10 +76,17 @@
             "halley_aesthetics/static/src/**/*",
             # The patient portal's script: the portal's (frontend) bundle only.
             ("remove", "halley_aesthetics/static/src/portal/**/*"),
+            # The front counter's scripts: Odoo's Point of Sale bundle only.
+            ("remove", "halley_aesthetics/static/src/pos/**/*"),
         ],
         "web.assets_frontend": [
             "halley_aesthetics/static/src/signature_draw/signature_draw.scss",
             "halley_aesthetics/static/src/portal/halley_portal_home_counters.js",
+        ],
+        # The front counter (issue 23): the patient's due lines, her recommended home
+        # care, the receipt in the clinic's words.
+        "point_of_sale._assets_pos": [
+            "halley_aesthetics/static/src/pos/**/*",
         ],
         "web.assets_tests": [
             "halley_aesthetics/static/tests/tours/**/*",

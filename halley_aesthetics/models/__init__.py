@@ -86,3 +86,4 @@ from . import stock_warehouse_orderpoint_retail
 from . import product_product_retail
 from . import stock_picking_counter
 from . import stock_move_retail
+from . import product_product_pos

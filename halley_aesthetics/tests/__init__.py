@@ -54,3 +54,4 @@ from . import test_injection_chart_records
 from . import test_ui_injection_chart
 from . import test_counter
 from . import test_counter_roles
+from . import test_ui_counter
