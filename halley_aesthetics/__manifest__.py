@@ -55,6 +55,9 @@
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
         "views/halley_aesthetics_menus.xml",
+        "data/halley_deposit_data.xml",
+        "views/halley_deposit_views.xml",
+        "views/halley_portal_deposit_templates.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
@@ -66,6 +69,7 @@
         "demo/halley_chart_demo.xml",
         "demo/halley_photo_demo.xml",
         "demo/halley_chinese_demo.xml",
+        "demo/halley_deposit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

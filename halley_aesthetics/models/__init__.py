@@ -73,3 +73,11 @@ from . import halley_treatment_session_portal
 from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last
+from . import mrp_bom_deposit
+from . import res_company_deposit
+from . import res_config_settings_deposit
+from . import account_chart_template_deposit
+from . import account_move_deposit
+from . import pos_order_deposit
+from . import halley_treatment_session_deposit
+from . import res_partner_deposit

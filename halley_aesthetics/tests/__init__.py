@@ -52,3 +52,5 @@ from . import test_ui_clinic_day
 from . import test_injection_chart
 from . import test_injection_chart_records
 from . import test_ui_injection_chart
+from . import test_deposit
+from . import test_ui_deposit
