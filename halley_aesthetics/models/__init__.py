@@ -78,6 +78,8 @@ from . import res_company_deposit
 from . import res_config_settings_deposit
 from . import account_chart_template_deposit
 from . import account_move_deposit
+from . import account_move_line_deposit
+from . import pos_order_line_deposit
 from . import pos_order_deposit
 from . import halley_treatment_session_deposit
 from . import res_partner_deposit

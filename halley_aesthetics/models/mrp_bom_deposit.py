@@ -28,9 +28,41 @@ class MrpBom(models.Model):
         help="The deposit asked at booking, as a share of the treatment's sales price.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._halley_check_deposit_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._halley_check_deposit_values(vals)
+        return super().write(vals)
+
+    @api.model
+    def _halley_check_deposit_values(self, vals):
+        """A deposit is an amount from 0 to a million, a percentage from 0 to 100:
+        refused in words before Odoo's rounding (which overflows on 1e308)."""
+        amount = vals.get("halley_deposit_amount")
+        if isinstance(amount, int | float) and not isinstance(amount, bool) and not 0 <= amount <= 1_000_000:
+            raise ValidationError(
+                self.env._("A deposit is an amount from 0 to 1,000,000 (not %(amount)s).", amount=amount)
+            )
+        percent = vals.get("halley_deposit_percent")
+        if isinstance(percent, int | float) and not isinstance(percent, bool) and not 0 <= percent <= 100:
+            raise ValidationError(
+                self.env._("A deposit is a percentage from 0 to 100 (not %(percent)s).", percent=percent)
+            )
+
     @api.constrains("halley_deposit_type", "halley_deposit_amount", "halley_deposit_percent")
     def _check_halley_deposit(self):
         for bom in self:
+            if bom.halley_deposit_amount < 0 or not 0 <= bom.halley_deposit_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "%(protocol)s: a deposit is an amount of zero or more, a percentage from 0 to 100.",
+                        protocol=bom.clinic_name or bom.display_name,
+                    )
+                )
             if bom.halley_deposit_type == "fixed" and bom.halley_deposit_amount <= 0:
                 raise ValidationError(
                     self.env._(

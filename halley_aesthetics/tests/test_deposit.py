@@ -102,10 +102,17 @@ class TestDeposit(HalleyPackageCommon):
         self.assertEqual(self._deposit_invoice(again).amount_total, 100.0)
 
     def test_protocol_deposit_must_make_sense(self):
-        with self.assertRaisesRegex(UserError, "give an amount above zero"):
-            self.protocol_trio.write({"halley_deposit_type": "fixed", "halley_deposit_amount": 0.0})
-        with self.assertRaisesRegex(UserError, "at most 100"):
+        # Out-of-bounds numbers are refused before anything is written.
+        with self.assertRaisesRegex(UserError, r"A deposit is a percentage from 0 to 100 \(not 120"):
             self.protocol_trio.write({"halley_deposit_type": "percent", "halley_deposit_percent": 120.0})
+        with self.assertRaisesRegex(UserError, "A deposit is an amount from 0 to 1,000,000"):
+            self.protocol_trio.write({"halley_deposit_amount": -5.0})
+        self.assertEqual((self.protocol_trio.halley_deposit_type, self.protocol_trio.halley_deposit_amount),
+                         ("none", 0.0))
+        with self.assertRaisesRegex(UserError, "give an amount above zero"), self.env.cr.savepoint():
+            self.protocol_trio.write({"halley_deposit_type": "fixed", "halley_deposit_amount": 0.0})
+        with self.assertRaisesRegex(UserError, "give a percentage above 0 and at most 100"), self.env.cr.savepoint():
+            self.protocol_trio.write({"halley_deposit_type": "percent", "halley_deposit_percent": 0.0})
 
     # ------------------------------------------------------------------ checkout
 
