@@ -55,3 +55,5 @@ from . import test_ui_injection_chart
 from . import test_counter
 from . import test_counter_roles
 from . import test_ui_counter
+from . import test_deposit
+from . import test_ui_deposit
