@@ -55,6 +55,9 @@
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
         "views/halley_aesthetics_menus.xml",
+        "wizard/halley_package_cancel_views.xml",
+        "views/halley_package_cooling_views.xml",
+        "report/halley_invoice_cooling_report.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
@@ -66,6 +69,7 @@
         "demo/halley_chart_demo.xml",
         "demo/halley_photo_demo.xml",
         "demo/halley_chinese_demo.xml",
+        "demo/halley_sg_holidays_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

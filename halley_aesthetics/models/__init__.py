@@ -73,3 +73,9 @@ from . import halley_treatment_session_portal
 from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last
+from . import res_company_cooling
+from . import res_config_settings_cooling
+from . import halley_patient_package_cooling
+from . import account_move_cooling
+from . import account_move_line_cooling
+from . import pos_config_terms
