@@ -183,13 +183,15 @@ class HalleyPatientPackage(models.Model):
                 self.env._("Only billing staff and the clinic manager may cancel a course and refund it.")
             )
 
-    def _halley_cancel_course(self, journal, reason=None):
+    def _halley_cancel_course(self, journal, reason=None, expected_total=None):
         """Cancel this course and refund it: a credit note of its unused sessions
         (the quote's amount) made out from the invoice that sold it, posted (the
         package refund path cancels its sessions left and settles its deferred
         revenue), set against what is still due on that invoice, and the rest paid
         back to her from ``journal``. Refused in words when the quote is (a second
-        call finds the course already cancelled). Returns the credit note."""
+        call finds the course already cancelled). ``expected_total``: the refund
+        the user was shown; refused if the course changed since (a session done
+        meanwhile). Returns the credit note."""
         self.ensure_one()
         self._halley_check_may_cancel()
         self.check_access("read")
@@ -197,6 +199,17 @@ class HalleyPatientPackage(models.Model):
         quote = self._halley_cancel_quote()
         if quote["refusal"]:
             raise UserError(quote["refusal"])
+        currency = quote["currency"]
+        if expected_total is not None and currency.compare_amounts(expected_total, quote["total"]):
+            raise UserError(
+                self.env._(
+                    "The refund of %(package)s is now %(total)s, not %(shown)s: its sessions "
+                    "changed since you opened the cancellation. Open it again.",
+                    package=self.name,
+                    total=currency.format(quote["total"]),
+                    shown=currency.format(expected_total),
+                )
+            )
         package = self.sudo()
         origin = package.invoice_line_id
         invoice = origin.move_id

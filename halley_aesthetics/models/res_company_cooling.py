@@ -66,7 +66,7 @@ class ResCompany(models.Model):
                         "%(company)s: the cancellation fee is a share of the unused sessions' "
                         "price, between 0 and 100 %%, not %(fee)s %%.",
                         company=company.name,
-                        fee=company.halley_refund_fee_percent,
+                        fee=f"{company.halley_refund_fee_percent:g}",
                     )
                 )
 

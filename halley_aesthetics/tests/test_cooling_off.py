@@ -118,21 +118,24 @@ class TestCoolingOffDate(CoolingOffCommon):
         self.assertEqual(
             self.company._halley_cooling_off_ends([date(2026, 8, 14)]), {date(2026, 8, 14): date(2026, 8, 25)}
         )
-        settings = self.env["res.config.settings"].with_user(self.manager).create({})
+        settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.halley_cooling_off_days, 7)
         with self.assertRaisesRegex(ValidationError, "at least 5 working days \\(CaseTrust\\), not 4"):
             self.company.halley_cooling_off_days = 4
-        with self.assertRaisesRegex(ValidationError, "between 0 and 100"):
+
+    def test_the_fee_is_a_share(self):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100 %, not 120 %"):
             self.company.halley_refund_fee_percent = 120.0
 
     def test_many_dates_cost_the_same_queries_as_one(self):
+        # Both spans cross Chinese New Year.
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        self.company._halley_cooling_off_ends([date(2026, 8, 14)])
+        self.company._halley_cooling_off_ends([date(2026, 2, 13)])
         one = self.env.cr.sql_log_count - before
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        self.company._halley_cooling_off_ends([date(2026, 1, 5 + n) for n in range(20)])
+        self.company._halley_cooling_off_ends([date(2026, 2, 1 + n) for n in range(20)])
         twenty = self.env.cr.sql_log_count - before
         self.assertEqual(one, twenty)
 
@@ -298,3 +301,15 @@ class TestCancelCourse(CoolingOffCommon):
         # The manager may.
         _wizard, refund = self._cancel(package, user=self.manager)
         self.assertEqual((package.state, refund.amount_total), ("refunded", 1500.0))
+
+    def test_a_session_done_after_the_wizard_opened_is_refused_in_words(self):
+        invoice = self._sell(date(2026, 11, 20))
+        package = invoice.invoice_line_ids.patient_package_ids
+        wizard = self._wizard(package)
+        self.assertEqual(wizard.amount, 1500.0)
+        self._run(self._session(protocol=self.protocol_trio))
+        with self.assertRaisesRegex(UserError, r"is now S\$.1,000.00, not S\$.1,500.00"):
+            wizard.action_confirm()
+        self.assertEqual(package.state, "active")
+        # Opened again: the 2 sessions left, in full.
+        self.assertEqual(self._wizard(package).amount, 1000.0)

@@ -20,12 +20,14 @@ class HalleyPackageCancel(models.TransientModel):
     patient_id = fields.Many2one(related="package_id.patient_id")
     cooling_off_end = fields.Date(related="package_id.cooling_off_end")
     sessions_remaining = fields.Integer(related="package_id.sessions_remaining")
-    within_cooling_off = fields.Boolean(compute="_compute_quote", string="Within cooling-off")
-    currency_id = fields.Many2one("res.currency", compute="_compute_quote")
-    amount = fields.Monetary(string="Refund", compute="_compute_quote",
+    # What was shown when the wizard opened (stored): confirming refunds exactly
+    # that, or is refused if the course changed meanwhile.
+    within_cooling_off = fields.Boolean(compute="_compute_quote", store=True, string="Within cooling-off")
+    currency_id = fields.Many2one("res.currency", compute="_compute_quote", store=True)
+    amount = fields.Monetary(string="Refund", compute="_compute_quote", store=True,
                              help="What the patient gets back, taxes included.")
-    rule = fields.Text(string="Rule applied", compute="_compute_quote")
-    refusal = fields.Text(compute="_compute_quote")
+    rule = fields.Text(string="Rule applied", compute="_compute_quote", store=True)
+    refusal = fields.Text(compute="_compute_quote", store=True)
     journal_id = fields.Many2one(
         "account.journal",
         string="Pay from",
@@ -81,7 +83,9 @@ class HalleyPackageCancel(models.TransientModel):
             )
         if not self.journal_id:
             raise UserError(self.env._("Choose the bank or cash journal the refund is paid from."))
-        refund = self.package_id._halley_cancel_course(self.journal_id, reason=self.reason)
+        refund = self.package_id._halley_cancel_course(
+            self.journal_id, reason=self.reason, expected_total=self.amount
+        )
         self.refund_id = refund
         return {
             "type": "ir.actions.act_window",
