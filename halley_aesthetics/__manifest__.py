@@ -54,9 +54,9 @@
         "views/halley_clinic_overview_views.xml",
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
-        "views/halley_aesthetics_menus.xml",
         "wizard/halley_package_cancel_views.xml",
         "views/halley_package_cooling_views.xml",
+        "views/halley_aesthetics_menus.xml",
         "report/halley_invoice_cooling_report.xml",
     ],
     "demo": [
