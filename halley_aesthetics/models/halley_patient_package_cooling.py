@@ -78,6 +78,10 @@ class HalleyPatientPackage(models.Model):
         back, taxes included, invoice currency), ``"currency"``, ``"rule"`` (the rule
         that applied), ``"refusal"`` (why it cannot be done, or "")``}``."""
         self.ensure_one()
+        # Billing or the manager, on a package she may read (her companies): what
+        # follows reads its invoice as superuser.
+        self._halley_check_may_cancel()
+        self.check_access("read")
         package = self.sudo()
         company = package.company_id
         origin = package.invoice_line_id
@@ -194,7 +198,6 @@ class HalleyPatientPackage(models.Model):
         meanwhile). Returns the credit note."""
         self.ensure_one()
         self._halley_check_may_cancel()
-        self.check_access("read")
         self._lock()  # a concurrent cancel or session: one of them is replayed
         quote = self._halley_cancel_quote()
         if quote["refusal"]:

@@ -298,6 +298,11 @@ class TestCancelCourse(CoolingOffCommon):
         with self.assertRaises(AccessError):
             self.env["halley.package.cancel"].with_user(self.practitioner).create({"package_id": package.id})
         self.assertEqual(package.state, "active")
+        # Billing working in another clinic (company) only: the course is not hers to see.
+        other = self.env["res.company"].create({"name": "T Other clinic"})
+        self.billing.company_ids |= other
+        with self.assertRaises(AccessError):
+            package.with_user(self.billing).with_context(allowed_company_ids=other.ids)._halley_cancel_quote()
         # The manager may.
         _wizard, refund = self._cancel(package, user=self.manager)
         self.assertEqual((package.state, refund.amount_total), ("refunded", 1500.0))
