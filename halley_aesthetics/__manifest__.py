@@ -54,6 +54,8 @@
         "views/halley_clinic_overview_views.xml",
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
+        "wizard/halley_package_cancel_views.xml",
+        "views/halley_package_cooling_views.xml",
         "views/halley_aesthetics_menus.xml",
         "security/halley_counter_security.xml",
         "data/halley_counter_data.xml",
@@ -61,6 +63,7 @@
         "data/halley_deposit_data.xml",
         "views/halley_deposit_views.xml",
         "views/halley_portal_deposit_templates.xml",
+        "report/halley_invoice_cooling_report.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
@@ -74,6 +77,7 @@
         "demo/halley_chinese_demo.xml",
         "demo/halley_counter_demo.xml",
         "demo/halley_deposit_demo.xml",
+        "demo/halley_sg_holidays_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

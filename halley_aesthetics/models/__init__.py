@@ -97,3 +97,9 @@ from . import pos_order_line_deposit
 from . import pos_order_deposit
 from . import halley_treatment_session_deposit
 from . import res_partner_deposit
+from . import res_company_cooling
+from . import res_config_settings_cooling
+from . import halley_patient_package_cooling
+from . import account_move_cooling
+from . import account_move_line_cooling
+from . import pos_config_terms

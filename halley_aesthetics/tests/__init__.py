@@ -57,3 +57,4 @@ from . import test_counter_roles
 from . import test_ui_counter
 from . import test_deposit
 from . import test_ui_deposit
+from . import test_cooling_off

@@ -75,6 +75,8 @@ MODELS = {
     "halley.lot.recall": _row(manager="rwcu"),
     "halley.photo.comparison": _row(practitioner="rwcu", manager="rwcu"),
     "halley.component.replacement": _row(practitioner="rwcu", manager="rwcu"),
+    # Cancel a course and refund it: billing and the manager, never practitioners.
+    "halley.package.cancel": _row(billing="rwcu", manager="rwcu"),
 }
 
 # Clinical fields: r = read, search and group on it; w = write. Billing sees what

@@ -135,6 +135,7 @@ class HostileCommon(RoleMatrixCommon):
             "halley.expired.scrap": {"quant_ids": [Command.set(quant.ids)], "reason": "Expired"},
             "halley.lot.recall": {"lot_id": self.lot_rj_early.id},
             "halley.package.liability": {"date": NOW.date()},
+            "halley.package.cancel": {"package_id": self.package.id, "reason": "Moved abroad"},
             "halley.photo.comparison": {
                 "patient_id": self.patient.id, "session_a_id": self.treatment.id,
                 "session_b_id": self.treatment.id, "phase": "after",

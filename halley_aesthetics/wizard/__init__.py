@@ -7,3 +7,4 @@ from . import stock_return_picking
 from . import base_partner_merge_automatic_wizard
 from . import halley_photo_comparison
 from . import halley_component_replacement
+from . import halley_package_cancel
