@@ -73,3 +73,4 @@ from . import halley_treatment_session_portal
 from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last
+from . import pos_session

@@ -52,3 +52,4 @@ from . import test_ui_clinic_day
 from . import test_injection_chart
 from . import test_injection_chart_records
 from . import test_ui_injection_chart
+from . import test_cashup
