@@ -54,9 +54,9 @@
         "views/halley_clinic_overview_views.xml",
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
+        "views/pos_session_views.xml",
         "views/halley_aesthetics_menus.xml",
         "report/halley_counter_close_report.xml",
-        "views/pos_session_views.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
