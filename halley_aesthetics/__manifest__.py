@@ -64,6 +64,8 @@
         "views/halley_deposit_views.xml",
         "views/halley_portal_deposit_templates.xml",
         "report/halley_invoice_cooling_report.xml",
+        "views/pos_session_views.xml",
+        "report/halley_counter_close_report.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test-core`: Odoo's own test suites of the modules the addon extends, run on
-# two databases that differ only by the addon. Fails on any test that fails with
+# two databases that differ only by the addon. `make test-core-tours` (argument
+# `tours`): Odoo's Point of Sale browser tours, the same way. Fails on any test that fails with
 # the addon installed but passes without it.
 #
 # 1. DB_ADDON: halley_aesthetics installed (with its dependencies and the modules
@@ -19,7 +20,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 eval "$("$ROOT/scripts/setup.sh")" || exit 1
 cd "$ROOT"
 
-CORE_TAGS="${CORE_TAGS:-/account,/stock,/mrp,/purchase_stock,/sale_mrp,/stock_account,/product_expiry}"
+# Odoo's Point of Sale browser tours (HttpCase + start_pos_tour: test_frontend.py's
+# TestUi and its MobileTestUi replay, test_pos_cash_rounding.py, test_point_of_sale_ui.py's
+# TestUi; about 130 tours) would more than double the run on a 2-core CI machine:
+# `make test-core` leaves them out, `make test-core-tours` (this script with `tours`)
+# runs only them, on the same two databases. See docs/development.md for the times.
+POS_TOUR_CLASSES="TestUi MobileTestUi TestPosCashRounding"
+if [ "${1:-}" = "tours" ]; then
+    CORE_TAGS="${CORE_TAGS:-$(printf '/point_of_sale:%s,' $POS_TOUR_CLASSES | sed 's/,$//')}"
+else
+    CORE_TAGS="${CORE_TAGS:-/account,/stock,/mrp,/purchase_stock,/sale_mrp,/stock_account,/product_expiry,/point_of_sale,/account_payment$(printf ',-/point_of_sale:%s' $POS_TOUR_CLASSES)}"
+fi
 DB_ADDON="${TEST_DB:-halley_core_$$}_addon"
 DB_PLAIN="${TEST_DB:-halley_core_$$}_plain"
 LOG_DIR="$ROOT/.build/test-logs"

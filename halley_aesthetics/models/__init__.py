@@ -103,3 +103,4 @@ from . import halley_patient_package_cooling
 from . import account_move_cooling
 from . import account_move_line_cooling
 from . import pos_config_terms
+from . import pos_session

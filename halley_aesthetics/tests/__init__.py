@@ -58,3 +58,4 @@ from . import test_ui_counter
 from . import test_deposit
 from . import test_ui_deposit
 from . import test_cooling_off
+from . import test_cashup
