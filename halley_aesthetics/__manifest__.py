@@ -56,7 +56,6 @@
         "views/halley_portal_templates.xml",
         "wizard/halley_package_cancel_views.xml",
         "views/halley_package_cooling_views.xml",
-        "views/halley_aesthetics_menus.xml",
         "security/halley_counter_security.xml",
         "data/halley_counter_data.xml",
         "views/halley_counter_views.xml",
@@ -66,6 +65,7 @@
         "report/halley_invoice_cooling_report.xml",
         "views/pos_session_views.xml",
         "report/halley_counter_close_report.xml",
+        "views/halley_aesthetics_menus.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
