@@ -510,7 +510,8 @@ COUNTER_AFTER = r"""
 ref = env.ref
 modules = env["ir.module.module"].search([("name", "in", ("point_of_sale", "account_payment", "halley_aesthetics"))])
 walk_in = env["halley.treatment.session"].browse(WALK_IN)
-due = walk_in.patient_id.halley_counter_due(False)
+counter = env["pos.config"].search([("company_id", "=", walk_in.company_id.id)], limit=1)
+due = walk_in.patient_id.halley_counter_due(counter.id)
 packages = env["halley.patient.package"].search([])
 print("COUNTER", json.dumps({
     "modules": sorted([m.name, m.state] for m in modules),
