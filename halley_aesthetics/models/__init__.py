@@ -104,3 +104,4 @@ from . import account_move_cooling
 from . import account_move_line_cooling
 from . import pos_config_terms
 from . import pos_session
+from . import pos_links
