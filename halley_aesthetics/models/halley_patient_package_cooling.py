@@ -7,6 +7,7 @@ from odoo.tools.misc import format_date
 
 from ..clinic_time import company_tz
 from ..tools import check_workflow_fields
+from .res_company_cooling import fee_text
 
 BILLING_GROUP = "halley_aesthetics.group_billing"  # the clinic manager has it too
 
@@ -140,7 +141,7 @@ class HalleyPatientPackage(models.Model):
                 "the course's price less the clinic's %(fee)s %% cancellation fee.",
                 date=until,
                 count=package.sessions_remaining,
-                fee=f"{fee:g}",
+                fee=fee_text(fee),
             )
         if float_is_zero(amount, precision_rounding=rounding) or float_is_zero(
             package.amount_total, precision_rounding=rounding

@@ -14,6 +14,12 @@ from ..clinic_time import company_tz
 MIN_COOLING_OFF_DAYS = 5
 
 
+def fee_text(percent):
+    """A fee percentage as people write it: 10, 12.5 (not 10.0). Outside the
+    translated calls: Odoo's term extractor cannot read an f-string argument."""
+    return f"{percent:g}"
+
+
 class ResCompany(models.Model):
     """Cooling-off of prepaid courses (issue 23, design decision 3): how many
     working days a patient may cancel a course for a full refund of what she has
@@ -66,7 +72,7 @@ class ResCompany(models.Model):
                         "%(company)s: the cancellation fee is a share of the unused sessions' "
                         "price, between 0 and 100 %%, not %(fee)s %%.",
                         company=company.name,
-                        fee=f"{company.halley_refund_fee_percent:g}",
+                        fee=fee_text(company.halley_refund_fee_percent),
                     )
                 )
 
@@ -138,7 +144,7 @@ class ResCompany(models.Model):
             after = self.env._(
                 "the unused sessions are refunded at the course's price less a %(fee)s %% "
                 "cancellation fee.",
-                fee=f"{company.halley_refund_fee_percent:g}",
+                fee=fee_text(company.halley_refund_fee_percent),
             )
         else:
             after = self.env._("the unused sessions are refunded at the course's price.")

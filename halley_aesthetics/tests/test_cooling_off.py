@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import NOW, HalleyPackageCommon
 
@@ -138,6 +139,19 @@ class TestCoolingOffDate(CoolingOffCommon):
         self.company._halley_cooling_off_ends([date(2026, 2, 1 + n) for n in range(20)])
         twenty = self.env.cr.sql_log_count - before
         self.assertEqual(one, twenty)
+
+    def test_terms_in_chinese_for_a_patient_who_reads_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._get("halley_aesthetics")._update_translations(["zh_CN"])
+        self.patient.lang = "zh_CN"
+        invoice = self._sell(date(2026, 11, 20))
+        html = self.env["ir.actions.report"].with_user(self.billing)._render_qweb_html(
+            "account.report_invoice", invoice.ids
+        )[0].decode()
+        until = format_date(self.env, date(2026, 11, 27), lang_code="zh_CN")
+        self.assertNotEqual(until, "27/11/2026")
+        self.assertIn(f"冷静期：您可在 {until} 前（5 个工作日）取消本疗程", html)
+        self.assertIn("扣除 10 % 的取消手续费", html)
 
     def test_terms_on_her_invoice_and_at_the_counter(self):
         invoice = self._sell(date(2026, 11, 20))
