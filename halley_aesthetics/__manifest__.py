@@ -2,7 +2,7 @@
     "name": "Halley Aesthetics",
     "summary": "Aesthetic clinic: protocols as kits, sessions consuming stock by lot, "
     "prepaid treatment packages with deferred revenue, reordering driven by bookings",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Services/Clinic",
     "author": "Halley Medical Aesthetics",
     "website": "https://github.com/halley-aesthetics/halley_aesthetics",
