@@ -2,6 +2,7 @@
 (18.0.1.1.0) with `-u halley_aesthetics` keeps every session, lot link, package and
 entry, and brings the data to the new shape (see migrations/)."""
 
+import ast
 import inspect
 import io
 import json
@@ -19,6 +20,8 @@ PREVIOUS_RELEASE = "8979e71d724fb2799a38040aa4c40fdef38eb14b"
 CHART_RELEASE = "beacf5a94b941a9071efd083abf6f8d7496b0186"
 # The release clinics run when the injection chart lands: main at 18.0.1.6.0.
 INJECTION_RELEASE = "d2fe8b18eed3ee6c1cb29aec0fc37b9935c81ae5"
+# This release's version, as its manifest says.
+VERSION = ast.literal_eval((ROOT / "halley_aesthetics" / "__manifest__.py").read_text())["version"]
 STANDARD_ZONES = ("forehead", "glabella", "periorbital_left", "periorbital_right", "cheek_left", "cheek_right",
                   "nasolabial", "perioral", "chin", "jawline", "neck", "temple_left", "temple_right",
                   "cheek_lateral_left", "cheek_lateral_right", "jawline_left", "jawline_right")
@@ -471,7 +474,7 @@ def test_upgrade_from_18_0_1_6_0_adds_the_chart(injection_release, test_db):
         # Every session, lot link, package and entry kept (the new demo adds charts only).
         for key in ("sessions", "lots", "packages", "entries", "treatment_types", "warehouse_fields"):
             assert after[key] == before[key], key
-        assert checks["version"] == "18.0.1.7.0"
+        assert checks["version"] == VERSION, "upgraded to this release"
         products, no_dose_unit, not_own_unit, no_dose_per_unit, charted = checks["products"]
         assert products and no_dose_unit == 0 and no_dose_per_unit == 0, checks["products"]
         assert not_own_unit == 0, "each product's dose unit is its own unit"
@@ -563,7 +566,7 @@ def test_upgrade_from_18_0_1_7_0_opens_the_counter(counter_release, test_db):
             assert after[key] == before[key], key
         assert checks["modules"] == [["account_payment", "installed"], ["halley_aesthetics", "installed"],
                                      ["point_of_sale", "installed"]]
-        assert checks["version"] == "18.0.1.8.0"
+        assert checks["version"] == VERSION == "18.0.1.8.0"
         assert checks["billing_runs_counter"] and checks["doctor_no_counter"]
         assert checks["cooling_off"] and all(checks["cooling_off"]), checks["cooling_off"]
         assert checks["due"] == [[walk_in, 1.0]], checks["due"]
