@@ -1,6 +1,7 @@
 # Halley Aesthetics: the two set-up commands.
 #   make run    set up, create the demo clinic database if missing, serve http://localhost:8069
 #   make test   set up, run every test (Odoo's runner + pytest) on a throwaway database
+#   make test-upgrades  make test, and the upgrades from releases before the previous one
 #   make test-core  Odoo's own test suites of the modules the addon extends, with and
 #                   without the addon: fails on any test only the addon breaks
 #   make test-core-tours  the same for Odoo's Point of Sale browser tours (left out of
@@ -10,11 +11,13 @@
 #                   proofs on stock, packages, quants and the server log (see README.md)
 # Overrides: ODOO_SRC ODOO_REPO ODOO_BRANCH PYTHON VENV DB_NAME HTTP_PORT DB_HOST DB_PORT DB_USER
 #            DB_PASSWORD TEST_DB TEST_HTTP_PORT LOADTEST_* (see README.md)
-.PHONY: run test test-core test-core-tours setup lint bench loadtest
+.PHONY: run test test-upgrades test-core test-core-tours setup lint bench loadtest
 run:
 	@bash scripts/run.sh
 test:
 	@bash scripts/test.sh
+test-upgrades:
+	@HALLEY_OLDER_UPGRADES=1 bash scripts/test.sh
 test-core:
 	@bash scripts/test_core.sh
 test-core-tours:
