@@ -46,6 +46,22 @@ class PosOrderLine(models.Model):
             lock_rows(self.env["halley.treatment.session"].sudo().browse(sorted(session_ids)))
         return super().create(vals_list)
 
+    def write(self, vals):
+        # What a paid counter line charged is kept as it was: it is on the invoice.
+        if "halley_session_id" in vals:
+            paid = self.filtered(
+                lambda line: line.order_id.state != "draft" and line.halley_session_id.id != vals["halley_session_id"]
+            )
+            if paid:
+                raise UserError(
+                    self.env._(
+                        "The counter order %(order)s is paid: which session its lines charge is kept "
+                        "as it was charged.",
+                        order=paid.order_id[:1]._halley_reference(),
+                    )
+                )
+        return super().write(vals)
+
     def _prepare_refund_data(self, refund_order, PosOrderLineLot):
         # A counter refund of a session line credits that session (its credit note
         # line carries the session): the session goes back to "To invoice".
