@@ -83,4 +83,7 @@ from . import mrp_bom_retail
 from . import stock_location_retail
 from . import stock_warehouse_retail
 from . import stock_warehouse_orderpoint_retail
+from . import product_product_retail
+from . import stock_picking_counter
+from . import stock_move_retail
 from . import product_product_pos

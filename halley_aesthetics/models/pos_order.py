@@ -21,6 +21,12 @@ class PosOrder(models.Model):
 
     # ------------------------------------------------------------------ clinic lines
 
+    def _halley_reference(self):
+        """The order as the cashier reads it: its receipt number until it has its
+        name (Odoo names it once saved)."""
+        self.ensure_one()
+        return self.name if self.name and self.name != "/" else (self.pos_reference or self.name)
+
     def _halley_clinic_lines(self):
         return self.lines.filtered(lambda line: line._halley_is_clinic_line())
 
@@ -41,7 +47,7 @@ class PosOrder(models.Model):
                             "The counter order %(order)s sells the course %(course)s: choose the "
                             "patient it is sold to as the customer (the course becomes her "
                             "package through the order's invoice).",
-                            order=order.name,
+                            order=order._halley_reference(),
                             course=line.full_product_name or line.product_id.display_name,
                         )
                     )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import lock_rows
+
 
 class PosOrderLine(models.Model):
     """A counter line that charges a treatment session given at the clinic.
@@ -35,7 +37,30 @@ class PosOrderLine(models.Model):
             for vals in vals_list:
                 if vals.get("refunded_orderline_id") and not vals.get("halley_session_id"):
                     vals["halley_session_id"] = sessions.get(vals["refunded_orderline_id"]) or False
+        # Two counters, or a counter and an invoice from "To invoice", charging one
+        # session at once: the second waits here, before its line references the
+        # session, then fails (its snapshot is stale), is replayed by Odoo and sees
+        # the session invoiced (refused in words by the checks).
+        session_ids = {vals["halley_session_id"] for vals in vals_list if vals.get("halley_session_id")}
+        if session_ids:
+            lock_rows(self.env["halley.treatment.session"].sudo().browse(sorted(session_ids)))
         return super().create(vals_list)
+
+    def write(self, vals):
+        # What a paid counter line charged is kept as it was: it is on the invoice.
+        if "halley_session_id" in vals:
+            paid = self.filtered(
+                lambda line: line.order_id.state != "draft" and line.halley_session_id.id != vals["halley_session_id"]
+            )
+            if paid:
+                raise UserError(
+                    self.env._(
+                        "The counter order %(order)s is paid: which session its lines charge is kept "
+                        "as it was charged.",
+                        order=paid.order_id[:1]._halley_reference(),
+                    )
+                )
+        return super().write(vals)
 
     def _prepare_refund_data(self, refund_order, PosOrderLineLot):
         # A counter refund of a session line credits that session (its credit note
@@ -74,7 +99,7 @@ class PosOrderLine(models.Model):
                     "The counter order %(order)s belongs to %(company)s, but its line %(line)s "
                     "charges the session %(session)s given in %(session_company)s: charge it at "
                     "that company's counter.",
-                    order=order.name, company=order.company_id.name, line=line_name,
+                    order=order._halley_reference(), company=order.company_id.name, line=line_name,
                     session=session.name, session_company=session.company_id.name,
                 )
             )
@@ -83,7 +108,7 @@ class PosOrderLine(models.Model):
                 self.env._(
                     "The counter order %(order)s charges the session %(session)s: choose its "
                     "patient, %(patient)s, as the customer.",
-                    order=order.name, session=session.name, patient=session.patient_id.name,
+                    order=order._halley_reference(), session=session.name, patient=session.patient_id.name,
                 )
             )
         if session.patient_id.commercial_partner_id != order.partner_id.commercial_partner_id:
@@ -92,7 +117,7 @@ class PosOrderLine(models.Model):
                     "The counter order %(order)s is for %(customer)s, but its line %(line)s charges "
                     "the session %(session)s of %(patient)s: a session is charged to its own "
                     "patient only.",
-                    order=order.name, customer=order.partner_id.name, line=line_name,
+                    order=order._halley_reference(), customer=order.partner_id.name, line=line_name,
                     session=session.name, patient=session.patient_id.name,
                 )
             )

@@ -14,15 +14,21 @@ class ProductTemplate(models.Model):
         ondelete={"retail": "set null"},
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _halley_retail_defaults(self, vals_list):
+        """A retail product is storable goods, sold, and sold at the counter, unless
+        the caller says otherwise."""
         for vals in vals_list:
             if vals.get("clinic_role") == "retail":
                 vals.setdefault("type", "consu")
                 vals.setdefault("is_storable", True)
                 vals.setdefault("sale_ok", True)
                 vals.setdefault("available_in_pos", True)
-        return super().create(vals_list)
+        return vals_list
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(self._halley_retail_defaults(vals_list))
 
     @api.onchange("clinic_role")
     def _onchange_clinic_role_retail(self):

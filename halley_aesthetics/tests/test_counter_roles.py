@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import NOW
@@ -45,29 +45,28 @@ class TestCounterRoles(HalleyCounterCommon):
 
     def test_session_of_another_company_is_refused(self):
         self._setup_second_company()
-        protocol_b = self._protocol("B Rejuran Skin Healer", "injection", [(self.needle, 1)], company=self.company_b)
+        protocol_b = self._protocol("B Rejuran Skin Healer", "injectable", [(self.needle, 1)], company=self.company_b)
         protocol_b.product_id.lst_price = 350.0
         needle_stock = self.env["stock.quant"].with_company(self.company_b).with_context(inventory_mode=True)
         needle_stock.create({"product_id": self.needle.id, "location_id": self.room_in_b.id,
                              "inventory_quantity": 10}).action_apply_inventory()
-        session_b = self.env["halley.treatment.session"].with_company(self.company_b).create({
-            "patient_id": self.patient.id,
-            "protocol_id": protocol_b.id,
-            "room_id": self.room_in_b.id,
-            "practitioner_id": self.practitioner.id,
-            "scheduled_start": NOW,
-            "company_id": self.company_b.id,
+        Session = self.env["halley.treatment.session"].with_user(self.manager_b).with_company(self.company_b)
+        session_b = Session.create({
+            "patient_id": self.patient.id, "protocol_id": protocol_b.id, "room_id": self.room_in_b.id,
+            "practitioner_id": self.manager_b.id, "scheduled_start": NOW,
         })
-        self._sign(session_b)
-        self.practitioner.company_ids |= self.company_b
-        self._run(session_b.with_company(self.company_b))
+        self._sign(session_b, user=self.manager_b)
+        self._run(session_b, user=self.manager_b)
+        self.assertEqual(session_b.invoice_status, "to_invoice")
         pos_session = self._open_counter()
-        with self.assertRaisesRegex(UserError, "was given in Halley Orchard \\(B\\): charge it at that company's counter"):
-            self._sync([self._ui_order(
-                pos_session, [self._ui_line(protocol_b.product_id, session=session_b)], partner=self.patient)])
+        self.assertCounterRefuses(
+            "given in Halley Orchard \\(B\\): charge it at that company's counter",
+            [self._ui_order(pos_session, [self._ui_line(protocol_b.product_id, session=session_b)],
+                            partner=self.patient)],
+        )
 
     def test_cashier_outside_the_clinic_sees_no_change(self):
-        cashier = new_test_user(self.env, login="t_cashier", groups="point_of_sale.group_pos_user")
+        cashier = new_test_user(self.env, login="t_cashier", groups="base.group_user,point_of_sale.group_pos_user")
         sunscreen = self.env["product.product"].create(
             {"name": "T Tote bag", "is_storable": True, "available_in_pos": True, "lst_price": 12.0,
              "taxes_id": [Command.clear()]})
