@@ -221,6 +221,40 @@ class TestCounter(HalleyCounterCommon):
         self.assertEqual(pull.location_src_id, self.stock_location)
         self.assertEqual(pull.picking_type_id, self.warehouse.int_type_id)
 
+    def test_order_over_rpc_is_invoiced_too(self):
+        """An order made over RPC (create, pay, mark paid) as billing: invoiced as the
+        POS's own; a session is never added to an order already paid."""
+        session = self._run(self._session())
+        pos_session = self._open_counter()
+        Order = self.env["pos.order"].with_user(self.billing)
+        order = Order.create({
+            "session_id": pos_session.id, "company_id": self.company.id, "partner_id": self.patient.id,
+            "amount_tax": 0.0, "amount_total": 350.0, "amount_paid": 0.0, "amount_return": 0.0,
+            "lines": [Command.create({
+                "product_id": session.treatment_product_id.id, "qty": 1, "price_unit": 350.0,
+                "price_subtotal": 350.0, "price_subtotal_incl": 350.0, "halley_session_id": session.id,
+            })],
+        })
+        self.assertTrue(order.to_invoice)
+        order.add_payment({"pos_order_id": order.id, "amount": 350.0, "payment_method_id": self.card.id})
+        order.action_pos_order_paid()
+        self.assertEqual(order.state, "invoiced")
+        self.assertEqual(order.account_move.invoice_line_ids.treatment_session_id, session)
+        self.assertEqual(session.invoice_status, "invoiced")
+        # A paid retail order cannot be made to charge a session afterwards.
+        other = self._run(self._session())
+        retail = self._sync([self._ui_order(pos_session, [self._ui_line(self.cream)], partner=self.patient)])
+        with self.assertRaisesRegex(UserError, "is already paid: charge the session .* on a new order"):
+            with self.env.cr.savepoint():
+                retail.with_user(self.billing).write({"lines": [Command.create({
+                    "product_id": other.treatment_product_id.id, "qty": 1, "price_unit": 350.0,
+                    "price_subtotal": 350.0, "price_subtotal_incl": 350.0, "halley_session_id": other.id,
+                })]})
+        with self.assertRaisesRegex(UserError, "is paid: which session its lines charge is kept"):
+            with self.env.cr.savepoint():
+                retail.lines.with_user(self.billing).halley_session_id = other
+        self.assertEqual(other.invoice_status, "to_invoice")
+
 
 @tagged("post_install", "-at_install")
 class TestCounterDemo(TransactionCase):
