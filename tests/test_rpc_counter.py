@@ -7,7 +7,6 @@ The session is paid once."""
 
 import threading
 import uuid
-from datetime import timedelta
 
 import psycopg2.errors
 import pytest

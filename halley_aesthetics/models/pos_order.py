@@ -72,6 +72,10 @@ class PosOrder(models.Model):
 
     # ------------------------------------------------------------------ processing
 
+    @api.model
+    def sync_from_ui(self, orders):
+        return super(PosOrder, self.with_context(halley_pos_sync=True)).sync_from_ui(orders)
+
     def _process_saved_order(self, draft):
         self.ensure_one()
         if not draft and self.state != "cancel":

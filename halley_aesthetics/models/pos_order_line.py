@@ -44,7 +44,37 @@ class PosOrderLine(models.Model):
         session_ids = {vals["halley_session_id"] for vals in vals_list if vals.get("halley_session_id")}
         if session_ids:
             lock_rows(self.env["halley.treatment.session"].sudo().browse(sorted(session_ids)))
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        # Outside the POS's own sync, a session is charged on an unpaid order (then
+        # paid, and invoiced): never added to an order already paid.
+        if not self.env.context.get("halley_pos_sync"):
+            late = lines.filtered(lambda line: line.halley_session_id and line.order_id.state != "draft")
+            if late:
+                raise UserError(
+                    self.env._(
+                        "The counter order %(order)s is already paid: charge the session %(session)s "
+                        "on a new order.",
+                        order=late[0].order_id._halley_reference(),
+                        session=late[0].sudo().halley_session_id.name,
+                    )
+                )
+        return lines
+
+    def write(self, vals):
+        # What a paid counter line charged is kept as it was: it is on the invoice.
+        if "halley_session_id" in vals:
+            paid = self.filtered(
+                lambda line: line.order_id.state != "draft" and line.halley_session_id.id != vals["halley_session_id"]
+            )
+            if paid:
+                raise UserError(
+                    self.env._(
+                        "The counter order %(order)s is paid: which session its lines charge is kept "
+                        "as it was charged.",
+                        order=paid.order_id[:1]._halley_reference(),
+                    )
+                )
+        return super().write(vals)
 
     def _prepare_refund_data(self, refund_order, PosOrderLineLot):
         # A counter refund of a session line credits that session (its credit note

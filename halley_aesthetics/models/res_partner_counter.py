@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 
 from ..tools import CLINIC_GROUPS
 
@@ -71,7 +71,7 @@ class ResPartner(models.Model):
             "context": {"create": False, "edit": False, "delete": False},
         }
 
-    def halley_counter_due(self, config_id):
+    def halley_counter_due(self, config_id=None):
         """What the counter ``config_id`` shows for this patient: the sessions she
         has to pay there (done, pay-per-session, "To invoice", in the counter's
         company, hers or her company's), one line each in her words, and the retail
@@ -81,11 +81,15 @@ class ResPartner(models.Model):
         Returns ``{"patient": name, "lines": [{"product_id", "qty", "price_unit",
         "name", "halley_session_id", "halley_deposit_session_id"}],
         "recommended_product_ids": [...]}``."""
-        self.ensure_one()
+        if len(self) != 1 or not self.exists():
+            raise UserError(self.env._("Choose one patient to see what she has to pay at the counter."))
+        if isinstance(config_id, bool) or not isinstance(config_id, int) or config_id <= 0:
+            raise UserError(self.env._("Choose the counter the patient pays at."))
         config = self.env["pos.config"].browse(config_id).exists()
         if not config:
-            raise AccessError(self.env._("This counter no longer exists."))
+            raise UserError(self.env._("This counter no longer exists: choose the counter the patient pays at."))
         config.check_access("read")
+        self.check_access("read")
         patient = self.commercial_partner_id
         company = config.company_id
         sessions = self.env["halley.treatment.session"].search(

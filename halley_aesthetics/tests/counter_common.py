@@ -116,3 +116,31 @@ class HalleyCounterCommon(HalleyPackageCommon):
         behind (an RPC call is one transaction: here, a savepoint)."""
         with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
             self._sync(orders, user=user)
+
+
+def draft_counter_line(env, company, partner, product):
+    """A line of an unpaid order at a counter of ``company`` (its own counter, cash
+    only, opened by the superuser): a record for tests that try the counter lines'
+    fields."""
+    journal = env["account.journal"].create(
+        {"name": "T Hostile counter cash", "code": "THCC", "type": "cash", "company_id": company.id}
+    )
+    cash = env["pos.payment.method"].create({"name": "T Cash", "journal_id": journal.id, "company_id": company.id})
+    config = env["pos.config"].create(
+        {"name": "T Hostile counter", "company_id": company.id, "payment_method_ids": [Command.set(cash.ids)]}
+    )
+    config.open_ui()
+    order = env["pos.order"].create({
+        "session_id": config.current_session_id.id,
+        "company_id": company.id,
+        "partner_id": partner.id,
+        "amount_tax": 0.0,
+        "amount_total": product.lst_price,
+        "amount_paid": 0.0,
+        "amount_return": 0.0,
+        "lines": [Command.create({
+            "product_id": product.id, "qty": 1, "price_unit": product.lst_price,
+            "price_subtotal": product.lst_price, "price_subtotal_incl": product.lst_price,
+        })],
+    })
+    return order.lines

@@ -3,7 +3,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import NOW
 from .counter_common import HalleyCounterCommon
@@ -152,6 +152,12 @@ class TestCounter(HalleyCounterCommon):
         self.assertEqual(len(self.patient.patient_package_ids), 1)
         self.assertEqual(self.on_hand(self.cream, self.shelf, self.lot_cream_late), 4)
         self.assertEqual(self.on_hand(self.cream, self.shelf, self.lot_cream_early), 2)
+        # The counter day closes as any POS day: the invoiced order is settled by its payments.
+        pos_session.post_closing_cash_details(918.0)
+        result = pos_session.close_session_from_ui()
+        self.assertTrue(result["successful"], result)
+        self.assertEqual(pos_session.state, "closed")
+        self.assertEqual(order.account_move.payment_state, "paid")
 
     def test_counter_refund_goes_through_a_credit_note(self):
         session = self._run(self._session())
@@ -178,3 +184,111 @@ class TestCounter(HalleyCounterCommon):
         self.assertEqual(session.invoice_status, "to_invoice")
         self.assertEqual(package.state, "refunded")
         self.assertAlmostEqual(self.deferred_balance(package), 0.0)
+
+    def test_session_paid_by_her_package_is_not_charged(self):
+        self._invoice([(self.trio_course, 1)])
+        session = self._run(self._session(protocol=self.protocol_trio))
+        self.assertEqual(session.invoice_status, "package")
+        pos_session = self._open_counter()
+        self.assertCounterRefuses(
+            "was paid by the package .*not charged again at the counter",
+            [self._ui_order(pos_session, [self._ui_line(session.treatment_product_id, price=560, session=session)],
+                            partner=self.patient)],
+        )
+        due = self.patient.with_user(self.billing).halley_counter_due(self.counter.id)
+        self.assertEqual(due["lines"], [])
+
+    def test_her_company_pays_her_session(self):
+        company = self.env["res.partner"].create({"name": "T Orchard Holdings", "is_company": True})
+        self.patient.parent_id = company
+        session = self._run(self._session())
+        pos_session = self._open_counter()
+        order = self._sync([self._ui_order(
+            pos_session, [self._ui_line(session.treatment_product_id, session=session)], partner=company)])
+        self.assertEqual(order.account_move.commercial_partner_id, company)
+        self.assertEqual(session.invoice_status, "invoiced")
+
+    def test_the_shelf_is_refilled_from_the_store(self):
+        self.assertEqual(self.counter.picking_type_id.default_location_src_id, self.shelf)
+        self.assertEqual(self.shelf.location_id, self.stock_location)
+        self.assertEqual(self.shelf.removal_strategy_id, self.fefo)
+        rule = self.env["stock.warehouse.orderpoint"].with_user(self.manager).create({
+            "product_id": self.cream.id, "location_id": self.shelf.id, "warehouse_id": self.warehouse.id,
+            "product_min_qty": 4, "product_max_qty": 10,
+        })
+        self.assertTrue(rule.route_id.halley_room_resupply)
+        pull = rule.route_id.rule_ids.filtered(lambda r: r.location_dest_id == self.shelf)
+        self.assertEqual(pull.location_src_id, self.stock_location)
+        self.assertEqual(pull.picking_type_id, self.warehouse.int_type_id)
+
+    def test_order_over_rpc_is_invoiced_too(self):
+        """An order made over RPC (create, pay, mark paid) as billing: invoiced as the
+        POS's own; a session is never added to an order already paid."""
+        session = self._run(self._session())
+        pos_session = self._open_counter()
+        Order = self.env["pos.order"].with_user(self.billing)
+        order = Order.create({
+            "session_id": pos_session.id, "company_id": self.company.id, "partner_id": self.patient.id,
+            "amount_tax": 0.0, "amount_total": 350.0, "amount_paid": 0.0, "amount_return": 0.0,
+            "lines": [Command.create({
+                "product_id": session.treatment_product_id.id, "qty": 1, "price_unit": 350.0,
+                "price_subtotal": 350.0, "price_subtotal_incl": 350.0, "halley_session_id": session.id,
+            })],
+        })
+        self.assertTrue(order.to_invoice)
+        order.add_payment({"pos_order_id": order.id, "amount": 350.0, "payment_method_id": self.card.id})
+        order.action_pos_order_paid()
+        self.assertEqual(order.state, "invoiced")
+        self.assertEqual(order.account_move.invoice_line_ids.treatment_session_id, session)
+        self.assertEqual(session.invoice_status, "invoiced")
+        # A paid retail order cannot be made to charge a session afterwards.
+        other = self._run(self._session())
+        retail = self._sync([self._ui_order(pos_session, [self._ui_line(self.cream)], partner=self.patient)])
+        with self.assertRaisesRegex(UserError, "is already paid: charge the session .* on a new order"):
+            with self.env.cr.savepoint():
+                retail.with_user(self.billing).write({"lines": [Command.create({
+                    "product_id": other.treatment_product_id.id, "qty": 1, "price_unit": 350.0,
+                    "price_subtotal": 350.0, "price_subtotal_incl": 350.0, "halley_session_id": other.id,
+                })]})
+        with self.assertRaisesRegex(UserError, "is paid: which session its lines charge is kept"):
+            with self.env.cr.savepoint():
+                retail.lines.with_user(self.billing).halley_session_id = other
+        self.assertEqual(other.invoice_status, "to_invoice")
+
+
+@tagged("post_install", "-at_install")
+class TestCounterDemo(TransactionCase):
+    """The demo clinic's counter: cash, card and PayNow QR on its UEN, its receipt
+    in the clinic's words, selling from the retail shelf."""
+
+    def test_demo_counter(self):
+        counter = self.env.ref("halley_aesthetics.pos_config_counter_demo", raise_if_not_found=False)
+        if not counter:
+            self.skipTest("the demo counter needs the demo data and l10n_sg")
+        ref = self.env.ref
+        paynow = ref("halley_aesthetics.pos_payment_method_paynow_demo")
+        self.assertEqual(counter.name, "Orchard counter")
+        self.assertEqual(
+            counter.payment_method_ids,
+            ref("halley_aesthetics.pos_payment_method_cash_demo") | ref("halley_aesthetics.pos_payment_method_card_demo")
+            | paynow,
+        )
+        self.assertEqual((paynow.payment_method_type, paynow.qr_code_method), ("qr_code", "emv_qr"))
+        bank = paynow.journal_id.bank_account_id
+        self.assertEqual((bank.proxy_type, bank.proxy_value), ("uen", "201912345K"))
+        self.assertEqual(bank.partner_id, counter.company_id.partner_id)
+        # Odoo draws the PayNow QR code from it.
+        self.assertTrue(paynow.default_qr.startswith("data:image/png;base64,"))
+        self.assertTrue(ref("halley_aesthetics.pos_payment_method_cash_demo").is_cash_count)
+        self.assertEqual(
+            counter.receipt_header,
+            "Halley Medical Aesthetics\n391 Orchard Road, #12-01 Ngee Ann City Tower B\nSingapore 238874\n"
+            "Tel. +65 6123 4567",
+        )
+        self.assertIn("Thank you for visiting Halley Medical Aesthetics.", counter.receipt_footer)
+        shelf = ref("halley_aesthetics.location_retail_shelf_demo")
+        self.assertEqual(counter.picking_type_id.default_location_src_id, shelf)
+        cream = ref("halley_aesthetics.product_recovery_cream_retail_demo")
+        self.assertEqual(cream.with_context(location=shelf.id).qty_available, 9)
+        self.assertEqual(cream.clinic_role, "retail")
+        self.assertIn(cream, ref("halley_aesthetics.bom_rejuran_demo").halley_retail_product_ids)

@@ -13,6 +13,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from . import hostile
 from .common import NOW
+from .counter_common import draft_counter_line
 from .test_chinese import ChineseClinicCase
 from .test_role_matrix import RoleMatrixCommon
 from .test_session_photos import photo_png
@@ -63,6 +64,7 @@ class HostileCommon(RoleMatrixCommon):
         cls.booked_injection = cls.env["halley.session.injection"].create(
             {"session_id": cls.booked.id, "zone_id": cls.zone.id, "product_id": cls.rejuran.id, "quantity": 0.5}
         )
+        cls.counter_line = draft_counter_line(cls.env, cls.company, cls.patient, cls.needle)
         cls.fields_by_model = hostile.addon_fields(cls.env)
         cls.env.flush_all()
         cls.clean_digest = hostile.digest(cls.env)
@@ -104,6 +106,7 @@ class HostileCommon(RoleMatrixCommon):
                 "stock.move": self.treatment.move_ids[:1],
                 "stock.scrap": self.scrap,
                 "halley.session.injection": self.booked_injection,
+                "pos.order.line": self.counter_line,
             }
         )
         return targets

@@ -25,7 +25,7 @@ class TestCounterCheckoutUi(HalleyUiCase):
         cream = ref("halley_aesthetics.product_recovery_cream_retail_demo")
         paynow = ref("halley_aesthetics.pos_payment_method_paynow_demo")
         card = ref("halley_aesthetics.pos_payment_method_card_demo")
-        billing = self._user("tour_counter_billing", "halley_aesthetics.group_billing")
+        billing = self._user("tour_counter_billing", "halley_aesthetics.group_billing", email="counter@halley.example.com")
 
         # Her Rejuran session of today (17:00 in Singapore, or the next open day), done
         # and paid per session: the counter charges it.
@@ -49,7 +49,12 @@ class TestCounterCheckoutUi(HalleyUiCase):
         self.assertGreater(on_shelf, 0, "the demo's cream is on the retail shelf")
 
         counter.with_user(billing).open_ui()
-        self.start_tour(f"/pos/ui?config_id={counter.id}", "halley_counter_checkout", login=billing.login)
+        # One static request first: the server reads the addons' manifests once, not in
+        # the browser's parallel requests (Python 3.11 can fail parsing them in several
+        # threads at once: "AST constructor recursion depth mismatch").
+        self.url_open("/web/static/img/spin.svg")
+        self.start_tour(f"/pos/ui?config_id={counter.id}", "halley_counter_checkout", login=billing.login,
+                        timeout=300)
 
         order = env["pos.order"].search(
             [("partner_id", "=", patient.id), ("config_id", "=", counter.id)], order="id desc", limit=1
@@ -83,6 +88,9 @@ class TestCounterCheckoutUi(HalleyUiCase):
         self.assertEqual(package.sessions_remaining, 3)
 
         self.assertEqual(order.lines.filtered(lambda line: line.product_id == cream).qty, 1)
+        moved = order.picking_ids.move_line_ids.filtered(lambda line: line.product_id == cream)
+        self.assertEqual(moved.mapped("state"), ["done"], "the counter's delivery is done")
+        self.assertEqual(moved.location_id, shelf)
         self.assertAlmostEqual(self._on_hand(cream, shelf, lot), on_shelf - 1, msg="the cream left the retail shelf")
 
         receipt_mail = env["mail.mail"].search([("email_to", "=", patient.email), ("subject", "ilike", order.name)])

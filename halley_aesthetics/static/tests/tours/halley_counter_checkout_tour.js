@@ -103,16 +103,22 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 trigger: ".button.send_payment_request.highlight",
                 run: "click",
             },
-            Dialog.is({ title: PAYNOW }),
+            Dialog.is({ title: "QR Code Payment" }),
             {
-                content: "The QR code is displayed",
+                content: "The QR code is displayed, for half the total",
                 trigger: ".modal-content img[src^='data:image/png;base64,']",
             },
-            Dialog.confirm(),
+            {
+                content: "She has paid: confirm the PayNow payment",
+                trigger: ".modal-footer button:contains('Confirm Payment')",
+                run: "click",
+            },
             PaymentScreen.clickPaymentMethod(CARD),
-            PaymentScreen.remainingIs("0.00"),
+            PaymentScreen.validateButtonIsHighlighted(true),
             PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
+            // The server saves the order, invoices it (a session and a course: decision 1
+            // of issue 23) and takes the cream off the shelf: give it time.
+            { ...ReceiptScreen.isShown()[0], timeout: 60000 },
             {
                 content: "The receipt names her",
                 trigger: `.pos-receipt .halley-receipt-patient:contains("${PATIENT}")`,
@@ -146,7 +152,8 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 },
             },
             ReceiptScreen.clickSend(),
-            ReceiptScreen.emailIsSuccessful(),
+            // The receipt is drawn as an image and mailed with her invoice: give it time.
+            { ...ReceiptScreen.emailIsSuccessful()[0], timeout: 60000 },
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
