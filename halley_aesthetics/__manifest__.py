@@ -54,10 +54,10 @@
         "views/halley_clinic_overview_views.xml",
         "views/halley_portal_views.xml",
         "views/halley_portal_templates.xml",
-        "views/halley_aesthetics_menus.xml",
         "data/halley_deposit_data.xml",
         "views/halley_deposit_views.xml",
         "views/halley_portal_deposit_templates.xml",
+        "views/halley_aesthetics_menus.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
