@@ -58,6 +58,9 @@
         "views/halley_deposit_views.xml",
         "views/halley_portal_deposit_templates.xml",
         "views/halley_aesthetics_menus.xml",
+        "security/halley_counter_security.xml",
+        "data/halley_counter_data.xml",
+        "views/halley_counter_views.xml",
     ],
     "demo": [
         "demo/halley_company_demo.xml",
@@ -70,6 +73,7 @@
         "demo/halley_photo_demo.xml",
         "demo/halley_chinese_demo.xml",
         "demo/halley_deposit_demo.xml",
+        "demo/halley_counter_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

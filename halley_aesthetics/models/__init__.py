@@ -83,3 +83,16 @@ from . import pos_order_line_deposit
 from . import pos_order_deposit
 from . import halley_treatment_session_deposit
 from . import res_partner_deposit
+from . import pos_order_line
+from . import pos_order
+from . import res_partner_counter
+from . import pos_config
+from . import account_chart_template_counter
+from . import product_template_retail
+from . import mrp_bom_retail
+from . import stock_location_retail
+from . import stock_warehouse_retail
+from . import stock_warehouse_orderpoint_retail
+from . import product_product_retail
+from . import stock_picking_counter
+from . import stock_move_retail

@@ -54,3 +54,5 @@ from . import test_injection_chart_records
 from . import test_ui_injection_chart
 from . import test_deposit
 from . import test_ui_deposit
+from . import test_counter
+from . import test_counter_roles
