@@ -82,7 +82,6 @@ from . import account_move_line_deposit
 from . import pos_order_line_deposit
 from . import pos_order_deposit
 from . import halley_treatment_session_deposit
-from . import res_partner_deposit
 from . import pos_order_line
 from . import pos_order
 from . import res_partner_counter
@@ -96,3 +95,4 @@ from . import stock_warehouse_orderpoint_retail
 from . import product_product_retail
 from . import stock_picking_counter
 from . import stock_move_retail
+from . import res_partner_deposit  # extends res_partner_counter's halley_counter_due: after it

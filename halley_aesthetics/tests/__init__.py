@@ -56,3 +56,4 @@ from . import test_deposit
 from . import test_ui_deposit
 from . import test_counter
 from . import test_counter_roles
+from . import test_deposit_counter
