@@ -73,6 +73,15 @@ from . import halley_treatment_session_portal
 from . import halley_treatment_session_chatter
 from . import halley_session_screening_portal
 from . import halley_treatment_session_refusals  # wraps every concern's steps: last
+from . import mrp_bom_deposit
+from . import res_company_deposit
+from . import res_config_settings_deposit
+from . import account_chart_template_deposit
+from . import account_move_deposit
+from . import account_move_line_deposit
+from . import pos_order_line_deposit
+from . import pos_order_deposit
+from . import halley_treatment_session_deposit
 from . import pos_order_line
 from . import pos_order
 from . import res_partner_counter
@@ -105,3 +114,4 @@ from . import account_move_line_cooling
 from . import pos_config_terms
 from . import pos_session
 from . import pos_links
+from . import res_partner_deposit  # extends res_partner_counter's halley_counter_due: after it

@@ -45,6 +45,14 @@ class PosOrderLine(models.Model):
             info = documents[session.id]
             order = line.order_id
             currency = order.currency_id
+            if line.refunded_orderline_id:
+                # A counter refund of an order that applied the deposit gives it back.
+                if line.refunded_orderline_id.halley_deposit_session_id != session:
+                    raise UserError(self.env._(
+                        "This refund gives back the deposit of %(session)s, which the refunded "
+                        "order did not apply.", session=session.display_name,
+                    ))
+                continue
             if order.partner_id.commercial_partner_id != session.patient_id.commercial_partner_id or (
                 order.company_id != session.company_id
             ):
@@ -54,10 +62,9 @@ class PosOrderLine(models.Model):
                     customer=order.partner_id.display_name or self.env._("no customer"),
                     session=session.display_name, patient=session.patient_id.display_name,
                 ))
-            taken = others.filtered(lambda other, s=session: other.halley_deposit_session_id == s)
-            if taken or info["state"] not in ("paid", "credit") or len(
-                lines.filtered(lambda other, s=session: other.halley_deposit_session_id == s)
-            ) > 1:
+            same = (others | lines).filtered(lambda other, s=session: other.halley_deposit_session_id == s) - line
+            taken = currency.compare_amounts(-sum(same.mapped("price_subtotal_incl")), 0.0) > 0
+            if taken or info["state"] not in ("paid", "credit"):
                 state = "applied" if taken or info["state"] == "applied" else info["state"]
                 raise UserError(self.env._(
                     "The deposit of %(session)s is %(state)s: a deposit is applied once, once paid.",
@@ -71,3 +78,13 @@ class PosOrderLine(models.Model):
                     amount=currency.format(amount), session=session.display_name,
                     paid=currency.format(info["paid"]),
                 ))
+
+    def _halley_is_clinic_line(self):
+        """A line applying a deposit makes the order invoiced too (decision 1): the
+        deduction is an invoice line, checked as any invoice's."""
+        return super()._halley_is_clinic_line() or bool(self.halley_deposit_session_id)
+
+    def _prepare_refund_data(self, refund_order, PosOrderLineLot):
+        values = super()._prepare_refund_data(refund_order, PosOrderLineLot)
+        values["halley_deposit_session_id"] = self.halley_deposit_session_id.id
+        return values

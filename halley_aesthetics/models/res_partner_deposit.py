@@ -25,3 +25,14 @@ class ResPartner(models.Model):
             }
             for session, amount in deposits
         ]
+
+    def halley_counter_due(self, config_id):
+        """The counter also deducts her paid deposits: those of the sessions she pays
+        there, and those kept as credit (one negative "Treatment deposit" line each)."""
+        res = super().halley_counter_due(config_id)
+        config = self.env["pos.config"].browse(config_id)
+        sessions = self.env["halley.treatment.session"].browse(
+            [line["halley_session_id"] for line in res["lines"] if line.get("halley_session_id")]
+        )
+        res["lines"] += self.commercial_partner_id._halley_counter_deposit_lines(sessions, config.company_id)
+        return res

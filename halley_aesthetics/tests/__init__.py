@@ -59,3 +59,4 @@ from . import test_deposit
 from . import test_ui_deposit
 from . import test_cooling_off
 from . import test_cashup
+from . import test_deposit_counter
