@@ -96,16 +96,7 @@ from . import product_product_retail
 from . import stock_picking_counter
 from . import stock_move_retail
 from . import product_product_pos
-from . import mrp_bom_deposit
-from . import res_company_deposit
-from . import res_config_settings_deposit
-from . import account_chart_template_deposit
-from . import account_move_deposit
-from . import account_move_line_deposit
-from . import pos_order_line_deposit
-from . import pos_order_deposit
-from . import halley_treatment_session_deposit
-from . import res_partner_deposit
+from . import res_partner_deposit  # extends res_partner_counter's halley_counter_due: after it
 from . import res_company_cooling
 from . import res_config_settings_cooling
 from . import halley_patient_package_cooling
@@ -114,4 +105,3 @@ from . import account_move_line_cooling
 from . import pos_config_terms
 from . import pos_session
 from . import pos_links
-from . import res_partner_deposit  # extends res_partner_counter's halley_counter_due: after it
