@@ -58,8 +58,6 @@
         "views/halley_portal_templates.xml",
         "wizard/halley_package_cancel_views.xml",
         "views/halley_package_cooling_views.xml",
-        "security/halley_counter_security.xml",
-        "data/halley_counter_data.xml",
         "views/halley_counter_views.xml",
         "data/halley_deposit_data.xml",
         "views/halley_deposit_views.xml",
