@@ -26,7 +26,7 @@ class ResPartner(models.Model):
             for session, amount in deposits
         ]
 
-    def halley_counter_due(self, config_id):
+    def halley_counter_due(self, config_id=None):
         """The counter also deducts her paid deposits: those of the sessions she pays
         there, and those kept as credit (one negative "Treatment deposit" line each)."""
         res = super().halley_counter_due(config_id)
