@@ -2,7 +2,7 @@ from odoo import api, models
 
 
 class AccountChartTemplate(models.AbstractModel):
-    _inherit = "account.chart.template"
+    _inherit = "account.chart.template"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _halley_load_demo_chart(self):

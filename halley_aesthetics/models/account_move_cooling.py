@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _halley_cooling_off_terms(self):
         """The cooling-off terms printed on an invoice that sells a course (design

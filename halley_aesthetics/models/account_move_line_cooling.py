@@ -2,7 +2,7 @@ from odoo import models
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
 
     def _halley_packages_to_refund(self, units):
         # "Cancel course" (halley_patient_package_cooling.py) credits one given

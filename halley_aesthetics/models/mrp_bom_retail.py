@@ -5,7 +5,7 @@ class MrpBom(models.Model):
     """A protocol recommends retail products for the patient's home care (an
     aftercare cream, a sunscreen): the counter offers them at checkout."""
 
-    _inherit = "mrp.bom"
+    _inherit = "mrp.bom"  # pylint: disable=consider-merging-classes-inherited
 
     halley_retail_product_ids = fields.Many2many(
         "product.product",

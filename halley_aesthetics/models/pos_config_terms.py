@@ -4,7 +4,7 @@ from ..clinic_time import company_tz
 
 
 class PosConfig(models.Model):
-    _inherit = "pos.config"
+    _inherit = "pos.config"  # pylint: disable=consider-merging-classes-inherited
 
     halley_package_terms = fields.Text(
         string="Course terms",

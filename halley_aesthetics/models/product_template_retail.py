@@ -7,7 +7,7 @@ class ProductTemplate(models.Model):
     counter for home care. Goods kept in stock (by lot and expiry where tracked),
     sold at the counter from the clinic's retail shelf."""
 
-    _inherit = "product.template"
+    _inherit = "product.template"  # pylint: disable=consider-merging-classes-inherited
 
     clinic_role = fields.Selection(
         selection_add=[("retail", "Retail skincare")],

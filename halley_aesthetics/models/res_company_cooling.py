@@ -25,7 +25,7 @@ class ResCompany(models.Model):
     working days a patient may cancel a course for a full refund of what she has
     not used, and the clinic's refund policy after that."""
 
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     halley_cooling_off_days = fields.Integer(
         string="Cooling-off (working days)",

@@ -8,7 +8,7 @@ class ResPartner(models.Model):
     """What the front counter shows for a patient: the sessions she has to pay, and
     the home-care products her treatments recommend (issue 23)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     halley_counter_line_ids = fields.One2many(
         "pos.order.line",

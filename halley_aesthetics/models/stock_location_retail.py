@@ -5,7 +5,7 @@ class StockLocation(models.Model):
     """The clinic's retail shelf: where the counter sells skincare from, refilled
     from the store like a treatment room (issue 23)."""
 
-    _inherit = "stock.location"
+    _inherit = "stock.location"  # pylint: disable=consider-merging-classes-inherited
 
     is_retail_shelf = fields.Boolean(
         string="Retail shelf",

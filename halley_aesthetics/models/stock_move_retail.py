@@ -3,7 +3,7 @@ from odoo.tools import float_compare
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _inherit = "stock.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _add_mls_related_to_order(self, related_order_lines, are_qties_done=True):
         """A lot-tracked retail product sold off the retail shelf without a lot

@@ -6,7 +6,7 @@ class StockWarehouse(models.Model):
     its stock: the counter's operation type (Odoo's PoS Orders type of the
     warehouse) takes from it, by lot and expiry first out (FEFO)."""
 
-    _inherit = "stock.warehouse"
+    _inherit = "stock.warehouse"  # pylint: disable=consider-merging-classes-inherited
 
     halley_retail_location_id = fields.Many2one(
         "stock.location",
