@@ -43,6 +43,10 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 trigger: `.order-container .orderline:contains("${TREATMENT}"):contains("${PRACTITIONER}")`,
             },
             {
+                content: "The deposit she paid for it is deducted",
+                trigger: `.order-container .orderline:contains("Deposit paid: ${TREATMENT}")`,
+            },
+            {
                 content: "No internal code on her lines",
                 trigger: ".order-container .orderline",
                 run() {
