@@ -124,16 +124,15 @@ class PosSession(models.Model):
         """Payments received that clinic day on the company's deposit invoices:
         {"count": number of deposit invoices paid, "amount"}."""
         self.ensure_one()
-        deposit = self.env.ref(DEPOSIT_PRODUCT_XMLID, raise_if_not_found=False)
-        if not deposit:
-            return {"count": 0, "amount": 0.0}
         day = self.halley_day or fields.Date.context_today(self)
         partials = self.env["account.partial.reconcile"].search(
             [
                 ("company_id", "=", self.company_id.id),
                 ("debit_move_id.move_id.move_type", "=", "out_invoice"),
                 ("debit_move_id.move_id.state", "=", "posted"),
-                ("debit_move_id.move_id.invoice_line_ids.product_id", "=", deposit.id),
+                # Deposit invoices (requested by confirming their session), not a
+                # checkout's invoice that applies a deposit (a negative deposit line).
+                ("debit_move_id.move_id.halley_deposit_session_id", "!=", False),
                 ("credit_move_id.move_id.move_type", "=", "entry"),
                 ("credit_move_id.date", "=", day),
             ]

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from ..clinic_time import format_local
-from .common import HalleyPackageCommon
+from .common import NOW, HalleyPackageCommon
 
 # 07:30 in Singapore on Wednesday 25 November 2026: still the 24th in UTC.
 OPENING = datetime(2026, 11, 24, 23, 30)
@@ -29,9 +29,9 @@ class TestCashUp(HalleyPackageCommon):
         super().setUpClass()
         company = cls.company
         # Billing runs the counter (POS user), the manager is POS manager: the
-        # groups the counter's roles give them (issue 23's security), here explicit.
-        cls.billing.groups_id = [Command.link(cls.env.ref("point_of_sale.group_pos_user").id)]
-        cls.manager.groups_id = [Command.link(cls.env.ref("point_of_sale.group_pos_manager").id)]
+        # counter's roles give them (security/halley_counter_security.xml).
+        assert cls.billing.has_group("point_of_sale.group_pos_user")
+        assert cls.manager.has_group("point_of_sale.group_pos_manager")
         cls.cash_journal = cls.env["account.journal"].search(
             [("type", "=", "cash"), ("company_id", "=", company.id)], limit=1
         )
@@ -55,38 +55,28 @@ class TestCashUp(HalleyPackageCommon):
                 "name": "T Front counter",
                 "company_id": company.id,
                 "payment_method_ids": [Command.set((cls.pm_cash | cls.pm_card | cls.pm_paynow).ids)],
+                "picking_type_id": cls.warehouse.pos_type_id.id,
             }
         )
-        cls.consultation = cls.env["product.product"].create(
-            {"name": "T Consultation", "type": "service", "clinic_role": "treatment",
-             "lst_price": 120.0, "taxes_id": [Command.clear()], "available_in_pos": True}
-        )
+        # Retail skincare: stocked on the retail shelf, sold from it.
         cls.cream = cls.env["product.product"].create(
-            {"name": "T Recovery cream 50 ml", "type": "consu", "lst_price": 45.0,
-             "taxes_id": [Command.clear()], "available_in_pos": True}
+            {"name": "T Recovery cream 50 ml", "clinic_role": "retail", "is_storable": True, "lst_price": 45.0,
+             "taxes_id": [Command.clear()]}
         )
-        if "retail" in dict(cls.env["product.template"]._fields["clinic_role"].selection):
-            cls.cream.clinic_role = "retail"
+        cls._set_stock(cls.warehouse.halley_retail_location_id, [(cls.cream, 5, False)])
         cls.trio_course.available_in_pos = True
-        cls.deposit = cls.env.ref("halley_aesthetics.product_treatment_deposit", raise_if_not_found=False)
-        if not cls.deposit:
-            # Before the deposits land (issue 23, "deposit"): the same product, by its name.
-            cls.deposit = cls.env["product.product"].create(
-                {"name": "Treatment deposit", "type": "service", "lst_price": 50.0,
-                 "taxes_id": [Command.clear()]}
-            )
-            cls.env["ir.model.data"].create(
-                {"module": "halley_aesthetics", "name": "product_treatment_deposit",
-                 "model": "product.product", "res_id": cls.deposit.id, "noupdate": True}
-            )
-        cls.deposit.available_in_pos = True
+        # Rejuran asks a deposit of 100 at every booking (issue 23, deposits).
+        cls.protocol_rejuran.write({"halley_deposit_type": "fixed", "halley_deposit_amount": 100.0})
+        company.halley_deposit_scope = "always"
+        cls.deposit = cls.env.ref("halley_aesthetics.product_treatment_deposit")
 
     # ------------------------------------------------------------------ helpers
 
     def _order(self, session, lines, payments, partner=None, to_invoice=False):
         """An order as the POS sends it (``pos.order.sync_from_ui``), as billing:
-        ``lines`` [(product, qty, price)], ``payments`` [(method, amount)]."""
-        total = sum(qty * price for _product, qty, price in lines)
+        ``lines`` [(product, qty, price, extra line values)], ``payments``
+        [(method, amount)]."""
+        total = sum(qty * price for _product, qty, price, _extra in lines)
         uid = f"{session.id}-{len(session.order_ids) + 1:04d}"
         data = {
             "name": f"Order {uid}",
@@ -108,9 +98,9 @@ class TestCashUp(HalleyPackageCommon):
                 Command.create(
                     {"product_id": product.id, "qty": qty, "price_unit": price, "discount": 0.0,
                      "price_subtotal": qty * price, "price_subtotal_incl": qty * price,
-                     "tax_ids": [Command.clear()], "pack_lot_ids": []}
+                     "tax_ids": [Command.clear()], "pack_lot_ids": [], **extra}
                 )
-                for product, qty, price in lines
+                for product, qty, price, extra in lines
             ],
             "payment_ids": [
                 Command.create({"payment_method_id": method.id, "amount": amount,
@@ -121,39 +111,52 @@ class TestCashUp(HalleyPackageCommon):
         result = self.env["pos.order"].with_user(self.billing).sync_from_ui([data])
         return self.env["pos.order"].browse(result["pos.order"][0]["id"])
 
-    def _deposit_paid(self, patient, amount, pay_day):
-        """A deposit invoice paid on ``pay_day`` (as from the portal or by PayNow)."""
-        invoice = self.env["account.move"].create(
-            {"move_type": "out_invoice", "partner_id": patient.id, "invoice_date": date(2026, 11, 20),
-             "invoice_line_ids": [Command.create({"product_id": self.deposit.id, "quantity": 1,
-                                                  "price_unit": amount, "tax_ids": [Command.clear()]})]}
+    def _booked_deposit_paid(self, patient, pay_day):
+        """A Rejuran session booked for ``patient`` the day before: confirming it
+        requests her deposit of 100, which billing records paid on ``pay_day`` (as
+        by PayNow). The treatment session and its deposit invoice."""
+        with freeze_time(NOW):
+            session = self._session(patient=patient)
+            session.with_user(self.practitioner).action_confirm()
+        invoice = self.env["account.move"].search(
+            [("halley_deposit_session_id", "=", session.id), ("move_type", "=", "out_invoice")]
         )
-        invoice.action_post()
-        self.env["account.payment.register"].with_context(
+        self.assertEqual((invoice.state, invoice.amount_total), ("posted", 100.0))
+        self.env["account.payment.register"].with_user(self.billing).with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"payment_date": pay_day, "journal_id": self.bank_journal.id})._create_payments()
-        return invoice
+        ).create({"payment_date": pay_day, "journal_id": self.bank_journal.id}).action_create_payments()
+        self.assertEqual(invoice.payment_state, "paid")
+        return session, invoice
 
     def _day(self, counted):
         """The counter's day, run and closed by billing: opened with a float of 100,
-        three orders, the drawer counted at ``counted``."""
+        three orders, the drawer counted at ``counted``. Her Rejuran session was
+        done the day before, its deposit paid the day before too."""
+        treatment, _invoice = self._booked_deposit_paid(self.patient, date(2026, 11, 24))
+        with freeze_time(NOW):
+            self._run(treatment)
         with freeze_time(OPENING):
             self.counter.with_user(self.billing).open_ui()
             session = self.counter.current_session_id.with_user(self.billing)
             session.set_opening_control(100.0, "T float")
         with freeze_time(datetime(2026, 11, 25, 2, 0)):
-            # A session paid, 50 of her deposit applied: 70 in cash.
-            self._order(session, [(self.consultation, 1, 120.0), (self.deposit, -1, 50.0)],
-                        [(self.pm_cash, 70.0)], partner=self.patient)
+            # Her session paid, her deposit of 100 applied: 250 in cash.
+            self._order(session, [
+                (treatment.treatment_product_id, 1, 350.0, {"halley_session_id": treatment.id}),
+                (self.deposit, 1, -100.0, {"halley_deposit_session_id": treatment.id}),
+            ], [(self.pm_cash, 250.0)], partner=self.patient)
             # Two retail creams by card.
-            self._order(session, [(self.cream, 2, 45.0)], [(self.pm_card, 90.0)])
+            self._order(session, [(self.cream, 2, 45.0, {})], [(self.pm_card, 90.0)])
             # A course: invoiced to the patient (issue 23), PayNow 1,000 and cash 500.
-            course_order = self._order(session, [(self.trio_course, 1, 1500.0)],
+            course_order = self._order(session, [(self.trio_course, 1, 1500.0, {})],
                                        [(self.pm_paynow, 1000.0), (self.pm_cash, 500.0)],
                                        partner=self.patient_2, to_invoice=True)
         with freeze_time(CLOSING):
             self.assertEqual(session.post_closing_cash_details(counted), {"successful": True})
             self.assertEqual(session.close_session_from_ui(), {"successful": True})
+        treatment.invalidate_recordset()
+        self.assertEqual(treatment.halley_deposit_state, "applied")
+        self.assertEqual(treatment.invoice_status, "invoiced")
         return session.with_user(self.env.user), course_order
 
     def _close_html(self, session, user):
@@ -168,14 +171,14 @@ class TestCashUp(HalleyPackageCommon):
     # ------------------------------------------------------------------ tests
 
     def test_billing_closes_short_and_odoo_posts_the_difference(self):
-        deposit_invoice = self._deposit_paid(self.patient_2, 200.0, date(2026, 11, 25))
-        self._deposit_paid(self.patient, 80.0, date(2026, 11, 24))  # the day before: not today's
-        session, course_order = self._day(counted=665.0)
+        # Aisha books a Rejuran session and pays its deposit on the counter's day.
+        _booking, deposit_invoice = self._booked_deposit_paid(self.patient_2, date(2026, 11, 25))
+        session, course_order = self._day(counted=845.0)
         self.assertEqual(session.state, "closed")
         self.assertEqual(course_order.state, "invoiced")
-        # Expected in the drawer: the float 100 + 70 + 500 cash; counted 665: 5 short.
-        self.assertAlmostEqual(session.cash_register_balance_end, 670.0)
-        self.assertAlmostEqual(session.cash_register_balance_end_real, 665.0)
+        # Expected in the drawer: the float 100 + 250 + 500 cash; counted 845: 5 short.
+        self.assertAlmostEqual(session.cash_register_balance_end, 850.0)
+        self.assertAlmostEqual(session.cash_register_balance_end_real, 845.0)
         self.assertAlmostEqual(session.cash_register_difference, -5.0)
         # Odoo's closing posted the 5 short to the cash journal's loss account.
         difference = session._halley_difference_entries()
@@ -204,28 +207,27 @@ class TestCashUp(HalleyPackageCommon):
         def row(xpath):
             return self._text(tree, xpath)
 
-        self.assertRegex(row("//tr[@data-method='T Cash']"), r"^T Cash 2 .*570\.00")
+        self.assertRegex(row("//tr[@data-method='T Cash']"), r"^T Cash 2 .*750\.00")
         self.assertRegex(row("//tr[@data-method='T Card']"), r"^T Card 1 .*90\.00")
         self.assertRegex(row("//tr[@data-method='T PayNow']"), r"^T PayNow 1 .*1,000\.00")
-        self.assertRegex(row("//tr[hasclass('o_halley_close_total')]"), r"Total received 3 orders .*1,660\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_close_total')]"), r"Total received 3 orders .*1,840\.00")
         self.assertRegex(row("//tr[hasclass('o_halley_cash_opening')]"), r"100\.00")
-        self.assertRegex(row("//tr[hasclass('o_halley_cash_expected')]"), r"Cash expected in the drawer .*670\.00")
-        self.assertRegex(row("//tr[hasclass('o_halley_cash_counted')]"), r"Cash counted .*665\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_cash_expected')]"), r"Cash expected in the drawer .*850\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_cash_counted')]"), r"Cash counted .*845\.00")
         self.assertRegex(row("//tr[hasclass('o_halley_cash_difference')]"), r"Cash short .*-.*5\.00")
         self.assertIn(difference.name, row("//tr[hasclass('o_halley_cash_entry')]"))
-        self.assertRegex(row("//tr[hasclass('o_halley_sessions_paid')]"), r"Sessions paid 1 .*120\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_sessions_paid')]"), r"Sessions paid 1 .*350\.00")
         self.assertRegex(row("//tr[hasclass('o_halley_courses_sold')]"), r"Courses sold 1 .*1,500\.00")
-        if self.cream.clinic_role == "retail":
-            self.assertRegex(row("//tr[hasclass('o_halley_retail_sold')]"), r"Retail sold 2 .*90\.00")
-        self.assertRegex(row("//tr[hasclass('o_halley_deposits_applied')]"), r"Deposits applied 1 .*50\.00")
-        # Deposits taken that clinic day: the 200 paid on the 25th, not the 80 of the 24th.
-        self.assertRegex(row("//tr[hasclass('o_halley_deposits_taken')]"), r"\) 1 .*200\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_retail_sold')]"), r"Retail sold 2 .*90\.00")
+        self.assertRegex(row("//tr[hasclass('o_halley_deposits_applied')]"), r"Deposits applied 1 .*100\.00")
+        # Deposits taken that clinic day: Aisha's paid on the 25th, not Grace's of the 24th.
+        self.assertRegex(row("//tr[hasclass('o_halley_deposits_taken')]"), r"\) 1 .*100\.00")
         self.assertEqual(self.deposit, deposit_invoice.invoice_line_ids.product_id)
         # Billing, who ran the counter, prints the same day's close.
         self.assertIn("Cash short", self._text(self._close_html(session, self.billing), "//div[hasclass('page')]"))
 
     def test_counted_over_posts_a_profit(self):
-        session, _order = self._day(counted=680.0)
+        session, _order = self._day(counted=860.0)
         self.assertAlmostEqual(session.cash_register_difference, 10.0)
         difference = session._halley_difference_entries()
         profit_line = difference.line_ids.filtered(lambda line: line.account_id == self.cash_journal.profit_account_id)
@@ -236,7 +238,7 @@ class TestCashUp(HalleyPackageCommon):
         self.assertRegex(self._text(tree, "//tr[hasclass('o_halley_deposits_taken')]"), r"\) 0 .*0\.00")
 
     def test_counter_days_are_the_managers(self):
-        session, _order = self._day(counted=670.0)
+        session, _order = self._day(counted=850.0)
         self.assertFalse(session._halley_difference_entries())
         action = self.env.ref("halley_aesthetics.pos_session_action_halley_counter_day")
         menu = self.env.ref("halley_aesthetics.pos_session_menu_halley_counter_day")
@@ -248,7 +250,7 @@ class TestCashUp(HalleyPackageCommon):
         )
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0]["halley_day"], date(2026, 11, 25))
-        self.assertEqual(rows[0]["cash_register_balance_end"], 670.0)
+        self.assertEqual(rows[0]["cash_register_balance_end"], 850.0)
         self.assertEqual(rows[0]["cash_register_difference"], 0.0)
         self.assertEqual(rows[0]["state"], "closed")
         self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids())
@@ -260,7 +262,7 @@ class TestCashUp(HalleyPackageCommon):
         self.assertEqual(report_action["report_name"], REPORT)
 
     def test_practitioner_and_outsiders_cannot_read_the_day(self):
-        session, _order = self._day(counted=665.0)
+        session, _order = self._day(counted=845.0)
         with self.assertRaises(AccessError):
             session.with_user(self.practitioner).read(["cash_register_balance_end_real"])
         with self.assertRaises(AccessError):
