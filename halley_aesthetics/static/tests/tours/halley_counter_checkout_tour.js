@@ -83,12 +83,18 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 run: "click",
             },
             {
-                content: "Still one line for her treatment",
+                content: "Still one line for her treatment, one for her deposit",
                 trigger: `.order-container .orderline:contains("${CREAM}")`,
                 run() {
-                    const lines = queryAll(`.order-container .orderline:contains("${TREATMENT}")`);
+                    const lines = queryAll(
+                        `.order-container .orderline:contains("${TREATMENT}"):contains("${PRACTITIONER}")`
+                    );
                     if (lines.length !== 1) {
                         throw new Error(`${lines.length} lines for her treatment`);
+                    }
+                    const deposits = queryAll(`.order-container .orderline:contains("Deposit paid")`);
+                    if (deposits.length !== 1) {
+                        throw new Error(`${deposits.length} lines for her deposit`);
                     }
                 },
             },
