@@ -144,5 +144,8 @@ def test_recall_matches_a_lot_number_exactly(admin):
     recall = admin("halley.lot.recall", "create", {"lot_name": " rj24a017 "})
     action = admin("halley.lot.recall", "action_find_patients", [recall])
     patients = admin(action["res_model"], "search_read", action["domain"], ["patient_id"])
-    # The demo's two done Rejuran sessions used that lot (first expiry first).
-    assert {row["patient_id"][1] for row in patients} == {"Grace Lim", "Tan Mei Ling"}
+    # The demo's two done Rejuran sessions used that lot (first expiry first); the
+    # counter's races (test_rpc_counter.py) commit Rejuran sessions of their own
+    # patients on the same database, which may have used it too.
+    found = {row["patient_id"][1] for row in patients}
+    assert {name for name in found if not name.startswith("Counter patient ")} == {"Grace Lim", "Tan Mei Ling"}

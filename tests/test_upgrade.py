@@ -530,6 +530,7 @@ print("COUNTER", json.dumps({
     "version": modules.filtered(lambda m: m.name == "halley_aesthetics").latest_version,
     "billing_runs_counter": ref("halley_aesthetics.user_billing_demo").has_group("point_of_sale.group_pos_user"),
     "doctor_no_counter": not ref("halley_aesthetics.user_doctor_demo").has_group("point_of_sale.group_pos_user"),
+    "doctor_groups": sorted(ref("halley_aesthetics.user_doctor_demo").groups_id.mapped("full_name")),
     "cooling_off": [bool(p.cooling_off_end) and p.cooling_off_end > p.invoice_id.invoice_date for p in packages],
     "due": [[line["halley_session_id"], line["qty"]] for line in due["lines"] if line.get("halley_session_id")],
     "walk_in": walk_in.invoice_status,
@@ -576,7 +577,7 @@ def test_upgrade_from_18_0_1_7_0_opens_the_counter(counter_release, test_db):
         assert checks["modules"] == [["account_payment", "installed"], ["halley_aesthetics", "installed"],
                                      ["point_of_sale", "installed"]]
         assert checks["version"] == VERSION == "18.0.1.8.0"
-        assert checks["billing_runs_counter"] and checks["doctor_no_counter"]
+        assert checks["billing_runs_counter"] and checks["doctor_no_counter"], checks["doctor_groups"]
         assert checks["cooling_off"] and all(checks["cooling_off"]), checks["cooling_off"]
         assert checks["due"] == [[walk_in, 1.0]], checks["due"]
         assert checks["walk_in"] == "to_invoice"

@@ -104,4 +104,5 @@ from . import account_move_cooling
 from . import account_move_line_cooling
 from . import pos_config_terms
 from . import pos_session
-from . import pos_links
+from . import res_partner_pos_links
+from . import account_move_pos_links

@@ -157,9 +157,11 @@ class HalleyTreatmentSession(models.Model):
     # ------------------------------------------------------------------ request
 
     def action_confirm(self):
-        drafts = self.filtered(lambda s: s.state == "draft")
+        # Nothing read before Odoo's confirmation takes the room's turn (a second front
+        # desk's snapshot must start after the first one's booking): the deposits are
+        # asked afterwards, of the confirmed sessions without one (idempotent).
         res = super().action_confirm()
-        drafts.filtered(lambda s: s.state == "confirmed")._halley_request_deposits()
+        self.filtered(lambda s: s.state == "confirmed")._halley_request_deposits()
         return res
 
     def _halley_sessions_needing_deposit(self):

@@ -14,9 +14,3 @@ class ResPartner(models.Model):
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     pos_order_ids = fields.One2many(groups=POS_ORDER_READERS)
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
-
-    pos_order_ids = fields.One2many(groups=POS_ORDER_READERS)
