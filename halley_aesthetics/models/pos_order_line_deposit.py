@@ -64,8 +64,22 @@ class PosOrderLine(models.Model):
                 ))
             same = (others | lines).filtered(lambda other, s=session: other.halley_deposit_session_id == s) - line
             taken = currency.compare_amounts(-sum(same.mapped("price_subtotal_incl")), 0.0) > 0
-            if taken or info["state"] not in ("paid", "credit"):
-                state = "applied" if taken or info["state"] == "applied" else info["state"]
+            # What the documents say, less this order's own deduction: the counter
+            # creates its orders paid (the line then counts as applying the deposit)
+            # and invoices them in the same request.
+            own = 0.0
+            if order.account_move.state == "posted":
+                own += sum(order.account_move.invoice_line_ids.filtered(
+                    lambda aml, s=session: aml.halley_deposit_session_id == s).mapped("balance"))
+            elif order.state in ("paid", "done") and not order.account_move:
+                own -= sum(lines.filtered(
+                    lambda other, s=session, o=order: other.halley_deposit_session_id == s and other.order_id == o
+                ).mapped("price_subtotal_incl"))
+            state = info["state"]
+            if state == "applied" and currency.compare_amounts(info["applied"] - own, 0.0) <= 0:
+                state = "credit" if session.state == "cancel" else "paid"
+            if taken or state not in ("paid", "credit"):
+                state = "applied" if taken or state == "applied" else state
                 raise UserError(self.env._(
                     "The deposit of %(session)s is %(state)s: a deposit is applied once, once paid.",
                     session=session.display_name, state=session._halley_deposit_state_label(state),
