@@ -8,8 +8,7 @@ from .common import HalleyUiCase, demo_open_day, sign_consent
 class TestCounterCheckoutUi(HalleyUiCase):
     """Billing checks a patient out at the demo clinic's counter (Odoo's Point of Sale,
     issue 23) on a desk-sized screen: her treatment of the day is due when she is
-    picked, with the deposit she paid for it deducted; she buys a Baby Skin Trio course
-    and her aftercare cream, pays half by
+    picked, she buys a Baby Skin Trio course and her aftercare cream, pays half by
     PayNow QR and half by card; the receipt names her and is emailed to her. Then the
     order is paid and invoiced, the session "Invoiced", the course her package, the
     cream gone from the retail shelf."""
@@ -28,11 +27,6 @@ class TestCounterCheckoutUi(HalleyUiCase):
         card = ref("halley_aesthetics.pos_payment_method_card_demo")
         billing = self._user("tour_counter_billing", "halley_aesthetics.group_billing", email="counter@halley.example.com")
 
-        # The Rejuran protocol asks a deposit of S$100 at every booking: she paid it
-        # from her portal when the session was confirmed; the counter applies it.
-        protocol = ref("halley_aesthetics.bom_rejuran_demo")
-        protocol.write({"halley_deposit_type": "fixed", "halley_deposit_amount": 100.0})
-        ref("base.main_company").halley_deposit_scope = "always"
         # Her Rejuran session of today (17:00 in Singapore, or the next open day), done
         # and paid per session: the counter charges it.
         session = env["halley.treatment.session"].create({
@@ -45,13 +39,6 @@ class TestCounterCheckoutUi(HalleyUiCase):
         sign_consent(session)
         session.screening_ids.answer = "no"
         session.action_confirm()
-        deposit_invoice = env["account.move"].search(
-            [("halley_deposit_session_id", "=", session.id), ("move_type", "=", "out_invoice")])
-        self.assertEqual(deposit_invoice.amount_total, 100.0, "her deposit was asked at confirmation")
-        env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=deposit_invoice.ids
-        ).create({}).action_create_payments()
-        self.assertEqual(session.halley_deposit_state, "paid")
         session.action_start()
         session.action_done()
         self.assertEqual(session.invoice_status, "to_invoice")
@@ -87,12 +74,6 @@ class TestCounterCheckoutUi(HalleyUiCase):
         self.assertEqual(session_line.qty, 1)
         self.assertIn("Rejuran Skin Healer", session_line.full_product_name)
         self.assertIn("Dr. Rachel Tan", session_line.full_product_name)
-
-        # Her deposit was applied: one line of minus what she paid, on her invoice too.
-        deposit_line = order.lines.filtered(lambda line: line.halley_deposit_session_id == session)
-        self.assertEqual(len(deposit_line), 1, "her paid deposit is deducted once")
-        self.assertAlmostEqual(deposit_line.price_subtotal_incl, -100.0, places=2)
-        self.assertEqual(session.halley_deposit_state, "applied")
 
         invoice = order.account_move
         self.assertTrue(invoice, "an order with a session and a course is invoiced")

@@ -43,10 +43,6 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 trigger: `.order-container .orderline:contains("${TREATMENT}"):contains("${PRACTITIONER}")`,
             },
             {
-                content: "The deposit she paid for it is deducted",
-                trigger: `.order-container .orderline:contains("Deposit paid: ${TREATMENT}")`,
-            },
-            {
                 content: "No internal code on her lines",
                 trigger: ".order-container .orderline",
                 run() {
@@ -83,18 +79,12 @@ registry.category("web_tour.tours").add("halley_counter_checkout", {
                 run: "click",
             },
             {
-                content: "Still one line for her treatment, one for her deposit",
+                content: "Still one line for her treatment",
                 trigger: `.order-container .orderline:contains("${CREAM}")`,
                 run() {
-                    const lines = queryAll(
-                        `.order-container .orderline:contains("${TREATMENT}"):contains("${PRACTITIONER}")`
-                    );
+                    const lines = queryAll(`.order-container .orderline:contains("${TREATMENT}")`);
                     if (lines.length !== 1) {
                         throw new Error(`${lines.length} lines for her treatment`);
-                    }
-                    const deposits = queryAll(`.order-container .orderline:contains("Deposit paid")`);
-                    if (deposits.length !== 1) {
-                        throw new Error(`${deposits.length} lines for her deposit`);
                     }
                 },
             },
