@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import tarfile
+import warnings
 
 import pytest
 
@@ -581,7 +582,7 @@ def test_upgrade_from_18_0_1_7_0_opens_the_counter(counter_release, test_db):
         # KNOWN DEFECT, left for the next session: after this upgrade the demo's Dr. Tan
         # is a Point of Sale administrator (a fresh install does not make her one; the
         # cause is not found yet). Printed, not asserted, so that it is seen.
-        print("doctor after the upgrade:", checks["doctor_no_counter"], checks["doctor_groups"])
+        warnings.warn(f"doctor after the upgrade: {checks['doctor_no_counter']} {checks['doctor_groups']}", stacklevel=1)
         assert checks["cooling_off"] and all(checks["cooling_off"]), checks["cooling_off"]
         assert checks["due"] == [[walk_in, 1.0]], checks["due"]
         assert checks["walk_in"] == "to_invoice"
